@@ -1,0 +1,50 @@
+"The fskd console script and the result.json schema."
+import json, subprocess, sys, os
+from pathlib import Path
+import pytest
+from fskd_nb.core import RESULT_FIELDS, load_result
+
+FSKD = Path(sys.executable).parent/'fskd'
+
+def run(*args, **kw):
+    return subprocess.run([str(FSKD), *args], capture_output=True, text=True, timeout=600, **kw)
+
+def test_help_is_complete():
+    r = run('--help'); assert r.returncode == 0
+    for cmd in ('demo', 'distill', 'teacher', 'results'): assert cmd in r.stdout
+    r = run('distill', '--help')
+    for opt in ('--dataset', '--shots', '--seed', '--budget', '--teacher', '--student', '--config', '--out', '--device'): assert opt in r.stdout
+
+def test_distill_writes_result_json(tmp_path):
+    out = tmp_path/'kd'
+    r = run('distill', 'standard-kd', '--sample', '--config', 'smoke', '--shots', '10', '--out', str(out))
+    assert r.returncode == 0, r.stderr
+    d = json.loads((out/'result.json').read_text())
+    assert set(RESULT_FIELDS) <= set(d)
+    assert d['method'] == 'standard-kd' and d['dataset'] == 'mnist' and d['shots'] == 10 and d['mte'] is None
+    assert d['queries'] == {'distill': 100, 'eval': 2000} and d['queries_total'] == 100
+    assert 0 <= d['acc_last'] <= 100 and d['acc_best'] >= d['acc_last'] and d['config']['epochs'] == 2
+    assert json.loads((out/'config.json').read_text()) == d['config']
+    assert load_result(out).acc_last == d['acc_last']
+
+def test_seeds_and_results_table(tmp_path):
+    r = run('distill', 'student-alone', '--sample', '--config', 'smoke', '--shots', '5', '--seed', '0', '1', '--out', str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    r = run('results', str(tmp_path)); assert r.returncode == 0 and 'acc_last' in r.stdout
+
+def test_same_seed_same_result(tmp_path):
+    accs = []
+    for i in range(2):
+        r = run('distill', 'standard-kd', '--sample', '--config', 'smoke', '--shots', '10', '--seed', '3', '--out', str(tmp_path/str(i)))
+        assert r.returncode == 0, r.stderr
+        accs.append(load_result(tmp_path/str(i)).acc_last)
+    assert accs[0] == accs[1]
+
+def test_demo_short(tmp_path):
+    r = run('demo', '--epochs', '3', '--sample')
+    assert r.returncode == 0, r.stderr
+    assert 'student-alone' in r.stdout and 'standard-kd' in r.stdout and 'embedded sample' in r.stdout
+
+def test_bad_input_exit_code():
+    r = run('distill', 'standard-kd', '--dataset', 'mnsit')
+    assert r.returncode == 2 and r.stderr.startswith('fskd: error:') and 'Traceback' not in r.stderr
