@@ -14,4 +14,4 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
   "$VENV/bin/pip" install -q -c "$ROOT/constraints.txt" -e "$ROOT[dev]" 2> >(grep -v 'is ignored: it is neither' >&2)
   echo "$WANT" > "$STAMP"
 fi
-export PATH="$VENV/bin:$PATH"
+export VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH"
