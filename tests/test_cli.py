@@ -48,3 +48,16 @@ def test_demo_short(tmp_path):
 def test_bad_input_exit_code():
     r = run('distill', 'standard-kd', '--dataset', 'mnsit')
     assert r.returncode == 2 and r.stderr.startswith('fskd: error:') and 'Traceback' not in r.stderr
+
+def test_teacher_list_and_eval(real_data):
+    r = run('teacher', 'list'); assert r.returncode == 0 and 'lenet5-mnist' in r.stdout and 'lenet5-fashionmnist' in r.stdout
+    r = run('teacher', 'eval', 'lenet5-mnist', '--data-root', str(real_data))
+    assert r.returncode == 0, r.stderr
+    assert '99.45% on the 10000 mnist test images' in r.stdout
+
+def test_teacher_train_to_file(tmp_path, real_data):
+    # the recipe end to end on the real files, shortened to one epoch
+    r = run('teacher', 'train', '--dataset', 'mnist', '--epochs', '1', '--data-root', str(real_data), '--out', str(tmp_path/'t.pt'))
+    assert r.returncode == 0, r.stderr
+    r = run('teacher', 'eval', str(tmp_path/'t.pt'), '--data-root', str(real_data))
+    assert r.returncode == 0 and 'mnist test images' in r.stdout
