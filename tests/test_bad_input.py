@@ -73,3 +73,12 @@ def test_corrupt_checkpoint(tmp_path):
     from fskd_nb.teachers import get_teacher
     (tmp_path/'t.pt').write_bytes(b'garbage')
     with pytest.raises(CheckpointError, match='corrupt'): get_teacher(str(tmp_path/'t.pt'))
+
+def test_corrupt_dataset_file(tmp_path, real_data):
+    raw = tmp_path/'MNIST'/'raw'; raw.mkdir(parents=True)
+    for f in ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'):
+        (raw/f).write_bytes((real_data/'MNIST'/'raw'/f).read_bytes()[:3000])   # truncated download
+    with pytest.raises(DatasetNotFound) as e: load_split('mnist', 'test', root=tmp_path, download=False)
+    assert 'corrupt or truncated' in one_line(e)
+    from fskd_nb.data import cache_dir
+    assert not list((cache_dir()/'data').rglob('*.tmp'))   # nothing half-written left in the cache
