@@ -213,4 +213,11 @@ d = { 'settings': { 'branch': 'main',
                                   'fskd_nb.teachers.recipe': ('teachers.html#recipe', 'fskd_nb/teachers.py'),
                                   'fskd_nb.teachers.save_teacher': ('teachers.html#save_teacher', 'fskd_nb/teachers.py'),
                                   'fskd_nb.teachers.teacher_path': ('teachers.html#teacher_path', 'fskd_nb/teachers.py'),
-                                  'fskd_nb.teachers.train_teacher': ('teachers.html#train_teacher', 'fskd_nb/teachers.py')}}}
+                                  'fskd_nb.teachers.train_teacher': ('teachers.html#train_teacher', 'fskd_nb/teachers.py')},
+            'fskd_nb.transition': { 'fskd_nb.transition.agreeing_images': ('transition.html#agreeing_images', 'fskd_nb/transition.py'),
+                                    'fskd_nb.transition.mte': ('transition.html#mte', 'fskd_nb/transition.py'),
+                                    'fskd_nb.transition.plot_transition_curves': ( 'transition.html#plot_transition_curves',
+                                                                                   'fskd_nb/transition.py'),
+                                    'fskd_nb.transition.transition_curves': ('transition.html#transition_curves', 'fskd_nb/transition.py'),
+                                    'fskd_nb.transition.transition_curves_loop': ( 'transition.html#transition_curves_loop',
+                                                                                   'fskd_nb/transition.py')}}}

@@ -12,3 +12,7 @@ def test_no_widget_or_jupyter_imports():
 def test_cli_help_does_not_import_torch():
     r = subprocess.run([sys.executable, '-c', "import sys; from fskd_nb.cli import parser; parser(); sys.exit('torch' in sys.modules)"])
     assert r.returncode == 0
+
+def test_transition_module_imports_no_widgets():
+    r = subprocess.run([sys.executable, '-c', "import sys, fskd_nb.transition; sys.exit(any(m.startswith(('ipywidgets', 'matplotlib')) for m in sys.modules))"])
+    assert r.returncode == 0   # matplotlib is imported only when a plot is drawn
