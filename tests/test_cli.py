@@ -61,3 +61,11 @@ def test_teacher_train_to_file(tmp_path, real_data):
     assert r.returncode == 0, r.stderr
     r = run('teacher', 'eval', str(tmp_path/'t.pt'), '--data-root', str(real_data))
     assert r.returncode == 0 and 'mnist test images' in r.stdout
+
+def test_zskt_smoke_and_access_error(tmp_path):
+    r = run('distill', 'zskt', '--sample', '--config', 'smoke', '--teacher-mode', 'white_box', '--out', str(tmp_path/'z'))
+    assert r.returncode == 0, r.stderr
+    d = json.loads((tmp_path/'z'/'result.json').read_text())
+    assert d['method'] == 'zskt' and d['shots'] == 0 and d['queries']['synthesize'] == d['queries']['distill'] == 5 * 128
+    r = run('distill', 'zskt', '--sample', '--config', 'smoke', '--out', str(tmp_path/'z2'))   # default soft access
+    assert r.returncode == 2 and "ZSKT needs 'white_box' teacher access" in r.stderr

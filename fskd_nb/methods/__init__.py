@@ -5,6 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../../nbs/08a_methods.ipynb #e608b89a
+# %% ../../nbs/08a_methods.ipynb #b39aea97
 "Distillation methods: each module registers itself with `fskd_nb.baselines.register_method` when imported."
 from .. import baselines  # registers student-alone, standard-kd, student-full
+from . import zskt  # registers zskt
