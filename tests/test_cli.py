@@ -21,8 +21,8 @@ def test_distill_writes_result_json(tmp_path):
     assert r.returncode == 0, r.stderr
     d = json.loads((out/'result.json').read_text())
     assert set(RESULT_FIELDS) <= set(d)
-    assert d['method'] == 'standard-kd' and d['dataset'] == 'mnist' and d['shots'] == 10 and d['mte'] is None
-    assert d['queries'] == {'distill': 100, 'eval': 2000} and d['queries_total'] == 100
+    assert d['method'] == 'standard-kd' and d['dataset'] == 'mnist' and d['shots'] == 10 and 0 <= d['mte'] <= 1
+    assert {k: v for k, v in d['queries'].items() if k != 'metric'} == {'distill': 100, 'eval': 2000} and d['queries_total'] == 100
     assert 0 <= d['acc_last'] <= 100 and d['acc_best'] >= d['acc_last'] and d['config']['epochs'] == 2
     assert json.loads((out/'config.json').read_text()) == d['config']
     assert load_result(out).acc_last == d['acc_last']
@@ -69,3 +69,9 @@ def test_zskt_smoke_and_access_error(tmp_path):
     assert d['method'] == 'zskt' and d['shots'] == 0 and d['queries']['synthesize'] == d['queries']['distill'] == 5 * 128
     r = run('distill', 'zskt', '--sample', '--config', 'smoke', '--out', str(tmp_path/'z2'))   # default soft access
     assert r.returncode == 2 and "ZSKT needs 'white_box' teacher access" in r.stderr
+
+def test_mte_flags(tmp_path):
+    r = run('distill', 'student-alone', '--sample', '--config', 'smoke', '--mte-images', '0', '--out', str(tmp_path/'a'))
+    assert r.returncode == 0, r.stderr
+    d = json.loads((tmp_path/'a'/'result.json').read_text())
+    assert d['mte'] is None and 'metric' not in d['queries'] and d['config']['mte_images'] == 0
