@@ -8,7 +8,7 @@ import copy
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import torch, torch.nn.functional as F
-from .core import FskdError, RunResult, Timer, set_seed, default_device, ensure_dir, package_version
+from .core import FskdError, RunResult, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, package_version
 from .data import DatasetNotFound, Split, load_split, load_sample, few_shot, get_spec, DeviceLoader, input_tfm
 from .models import get_model
 from .teacher import Teacher
@@ -28,10 +28,10 @@ class RunConfig:
     "Options every method shares; method-specific settings go in `params`."
     method: str = 'standard-kd'
     dataset: str = 'mnist'
-    teacher: str|None = None  # teacher name or file; default '<arch>-<dataset>' = 'lenet5-<dataset>'
+    teacher: str|None = None  # teacher name or file; None: '<teacher_arch>-<dataset>' (the preset's arch, else lenet5)
     teacher_mode: str = 'soft'  # access granted to the method: label, topk, soft, white_box
     topk: int|None = None  # k for teacher_mode='topk'
-    student: str = 'lenet5_half'
+    student: str|None = None  # student architecture; None: the preset's, else 'lenet5_half'
     shots: int = 200  # few-shot images per class (N = shots × classes)
     seed: int = 0
     budget: int|None = None  # max teacher queries charged to the method (None: unlimited)
@@ -68,6 +68,7 @@ def preset(cfg:RunConfig) -> RunConfig:
         if hasattr(cfg, k) and k != 'params':
             if getattr(cfg, k) is None: setattr(cfg, k, v)
         else: cfg.params.setdefault(k, v)
+    cfg.student = cfg.student or 'lenet5_half'
     return cfg
 
 # %% ../nbs/08_baselines.ipynb #99cfc8c9
@@ -84,7 +85,8 @@ def run_data(cfg:RunConfig) -> tuple[Split, Split, Split, str]:
 
 def run_teacher(cfg:RunConfig) -> Teacher:
     "The config's teacher behind its access mode and budget."
-    return get_teacher(cfg.teacher or f'lenet5-{get_spec(cfg.dataset).name}', mode=cfg.teacher_mode, budget=cfg.budget,
+    name = cfg.teacher or f"{cfg.params.get('teacher_arch', 'lenet5')}-{get_spec(cfg.dataset).name}"
+    return get_teacher(name, mode=cfg.teacher_mode, budget=cfg.budget,
                        k=cfg.topk, device=cfg.device)
 
 # %% ../nbs/08_baselines.ipynb #7c8a02b7
@@ -102,11 +104,11 @@ def train_student(cfg:RunConfig, x:torch.Tensor, targets:tuple, loss_func, test:
 
 # %% ../nbs/08_baselines.ipynb #c57239cf
 def finish(cfg:RunConfig, student, acc:TestAccuracy, tdl, teacher:Teacher|None, timer:Timer, src:str, **extra) -> RunResult:
-    "Evaluate against the teacher (accuracy, agreement, KL, MTE), build the `RunResult`, save it to `cfg.out` if set."
+    "Evaluate against the teacher (accuracy, agreement, KL, MTE), build the `RunResult`; save it and the student (`student.pt`) to `cfg.out` if set."
     with Timer(cfg.device) as te:
         ev = evaluate(student, tdl, teacher)
         if teacher is not None and cfg.mte_images:
-            xa, ca = agreeing_images(student, teacher, tdl.tfm(tdl.x[:max(4*cfg.mte_images, 1000)]), cfg.mte_images)
+            xa, ca = agreeing_images(student, teacher, tdl.tfm(tdl.x), cfg.mte_images, seed=0)  # test set in a seeded random order
             ev['mte'] = mte(*transition_curves(student, teacher, xa, ca, cfg.mte_steps), cfg.mte_k)
     conf = {k: v for k, v in asdict(cfg).items() if k not in ('out', 'progress')}
     conf.update(data_source=src, n_real=cfg.shots * get_spec(cfg.dataset).n_classes)
@@ -116,7 +118,9 @@ def finish(cfg:RunConfig, student, acc:TestAccuracy, tdl, teacher:Teacher|None, 
                   queries=led.as_dict() if led else {}, queries_total=led.charged if led else 0, wall_s=round(timer.elapsed + te.elapsed, 2),
                   device=str(default_device(cfg.device)), config=conf,
                   extra=dict(kl=ev.get('kl'), teacher_acc=ev.get('teacher_acc'), per_class_acc=ev['per_class_acc'], n_test=len(tdl.x), **extra))
-    if cfg.out: r.save(cfg.out)
+    if cfg.out:   # the student's weights first, so that a result.json always has its checkpoint beside it
+        atomic_torch_save({'arch': cfg.student, 'dataset': r.dataset, 'state_dict': {k: v.cpu() for k, v in student.state_dict().items()}}, ensure_dir(cfg.out)/'student.pt')
+        r.save(cfg.out)
     return r
 
 # %% ../nbs/08_baselines.ipynb #2bd1ce9b

@@ -19,10 +19,12 @@ __all__ = ['RECIPES', 'TEACHER_FORMAT', 'recipe', 'train_teacher', 'save_teacher
            'get_teacher']
 
 # %% ../nbs/07_teachers.ipynb #159a0f89
-_R = dict(epochs=60, bs=128, lr=1e-2, decay=(0.5, 0.75), pad=2, flip=False)  # lr ×0.1 at `decay` fractions; pad-crop/flip augmentation
-RECIPES = {'mnist': _R, 'kmnist': _R, 'fashionmnist': dict(_R, flip=True)}
+_R = dict(epochs=60, bs=128, lr=1e-2, decay=(0.5, 0.75), gamma=0.1, pad=2, flip=False)  # lr ×gamma at `decay` fractions; pad-crop/flip augmentation
+_WRN = dict(epochs=200, bs=128, lr=0.1, decay=(0.3, 0.6, 0.8), gamma=0.2, pad=4, flip=True)  # ZSKT's CIFAR teachers (§5.2): 200 epochs, ÷5 at 60/120/160
+RECIPES = {'mnist': _R, 'kmnist': _R, 'fashionmnist': dict(_R, flip=True),
+           'cifar10': _WRN, 'cifar100': _WRN, 'svhn': dict(_WRN, epochs=100, flip=False)}  # SVHN: 100 epochs, decays at 30/60/80
 def recipe(dataset:str) -> dict:
-    "The teacher-training recipe for `dataset` (epochs, batch size, lr)."
+    "The teacher-training recipe for `dataset` (epochs, batch size, lr, decay steps, augmentation)."
     spec = get_spec(dataset)
     if spec.name not in RECIPES: raise FskdError(f"no teacher recipe for {spec.name} yet; recipes exist for {', '.join(RECIPES)}")
     return dict(RECIPES[spec.name])
@@ -43,7 +45,7 @@ def train_teacher(dataset:str='mnist', arch:str='lenet5', epochs:int|None=None, 
     tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=input_tfm(spec.name, arch, augment=False), device=dev)
     acc = TestAccuracy(tdl, every=10)
     t0 = time.perf_counter()
-    Learner(model, dl, F.cross_entropy, sgd(rc['lr']), multistep(rc['decay']), cbs=[acc, MixedPrecision(), ChannelsLast()], device=dev, progress=progress).fit(rc['epochs'])
+    Learner(model, dl, F.cross_entropy, sgd(rc['lr']), multistep(rc['decay'], rc['gamma']), cbs=[acc, MixedPrecision(), ChannelsLast()], device=dev, progress=progress).fit(rc['epochs'])
     info = dict(name=f'{arch}-{spec.name}', dataset=spec.name, arch=arch, acc=acc.acc_last, n_test=len(test), seed=seed,
                 train_s=round(time.perf_counter() - t0, 1), device=str(dev), recipe=rc, n_train=len(train))
     return model.cpu(), info

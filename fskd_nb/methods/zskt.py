@@ -4,17 +4,103 @@
 
 # %% ../../nbs/10_methods.zskt.ipynb #923d7956
 from __future__ import annotations
-import math
+import copy, math, time
+from types import SimpleNamespace
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..core import FskdError, Timer, set_seed, default_device
 from ..data import get_spec, DeviceLoader, input_tfm, load_split, load_sample
 from ..models import get_model, Activations
+from ..teacher import Teacher
 from ..losses import kd_kl, attention_transfer
 from ..metrics import predict, accuracy
 from ..baselines import RunConfig, register_method, preset, run_teacher, finish, MTE_PRESETS
 
 # %% auto #0
-__all__ = ['ZSKT_PRESETS', 'Generator', 'zskt_kl', 'zskt_step', 'zskt']
+__all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'toy_kl', 'toy_zskt', 'toy_regions',
+           'plot_toy', 'Generator', 'zskt_kl', 'zskt_step', 'zskt']
+
+# %% ../../nbs/10_methods.zskt.ipynb #e1b27c36
+def butterfly(n:int=1000, # points per Gaussian (six Gaussians)
+              seed:int=4, split:float=0.7):
+    "§5.3's 2-D, 3-class 'butterfly' data: (x_train, y_train, x_test, y_test)."
+    g = torch.Generator().manual_seed(seed)
+    def gauss(mu, scale, hole=0.):
+        mu, out = torch.tensor(mu), torch.empty(0, 2)
+        while len(out) < n:  # rejection sampling keeps exactly n points outside the hole
+            p = torch.randn(2 * n, 2, generator=g) * torch.tensor(scale) + mu
+            out = torch.cat([out, p[(p - mu).norm(dim=1) > hole]])
+        return out[:n]
+    parts = [(gauss((0., 1.), (.3, .4), .3), 0), (gauss((0., -1.), (.3, .4), .3), 0),
+             (gauss((-1., 0.), (.4, .3)), 1), (gauss((0., 1.), (.06, .06)), 1),
+             (gauss((1., 0.), (.4, .3)), 2), (gauss((0., -1.), (.06, .06)), 2)]
+    x = torch.cat([p for p, _ in parts]); y = torch.cat([torch.full((len(p),), c) for p, c in parts])
+    i = torch.randperm(len(x), generator=g); k = int(split * len(x))
+    return x[i[:k]], y[i[:k]], x[i[k:]], y[i[k:]]
+
+# %% ../../nbs/10_methods.zskt.ipynb #dce7f3cc
+def toy_mlp(hidden=(100, 500), n_classes:int=3) -> nn.Sequential:
+    "The toy's MLP: 2 → 100 → 500 → 3 with ReLU (teacher and student alike)."
+    dims, layers = (2, *hidden), []
+    for a, b in zip(dims, dims[1:]): layers += [nn.Linear(a, b), nn.ReLU()]
+    return nn.Sequential(*layers, nn.Linear(dims[-1], n_classes))
+
+def train_toy_teacher(x, y, epochs:int=30, bs:int=50, lr:float=1e-3, seed:int=0) -> nn.Module:
+    "Train the toy teacher with Adam and cross-entropy (the reference's 30 epochs, batch 50)."
+    torch.manual_seed(seed); m = toy_mlp(); opt = torch.optim.Adam(m.parameters(), lr)
+    for _ in range(epochs):
+        for i in torch.randperm(len(x)).split(bs):
+            loss = F.cross_entropy(m(x[i]), y[i]); opt.zero_grad(); loss.backward(); opt.step()
+    return m.eval()
+
+# %% ../../nbs/10_methods.zskt.ipynb #1dfc98f2
+def toy_points(p:torch.Tensor) -> torch.Tensor:
+    "Map unconstrained parameters to pseudo-points in the box [−3, 3]²."
+    return 6 * torch.sigmoid(p) - 3
+
+def toy_kl(s_logits, t_logits):
+    "KL(T ‖ S) per point, averaged over the points, computed from log-probabilities (finite gradients)."
+    return F.kl_div(s_logits.log_softmax(1), t_logits.log_softmax(1), reduction='batchmean', log_target=True)
+
+def toy_zskt(teacher:Teacher, # white-box toy teacher
+             n_points:int=50, epochs:int=300, n_p:int=10, n_s:int=10,
+             lr_p:float=3e-2, # reference: 1e-3 with epochs=2000, n_p=50
+             lr_s:float=1e-2, # reference: 1e-3
+             seed:int=0,
+             on_epoch=None, # optional callback(epoch, points, student), e.g. to record snapshots
+            ) -> tuple[nn.Module, torch.Tensor]:
+    "Adversarial belief matching in 2-D with learnable pseudo-points; returns (student, final points)."
+    teacher.require('white_box', 'the ZSKT toy')
+    torch.manual_seed(seed)
+    student, p = toy_mlp(), nn.Parameter(torch.randn(n_points, 2) + 3)
+    opt_p, opt_s = torch.optim.Adam([p], lr_p), torch.optim.Adam(student.parameters(), lr_s)
+    for e in range(epochs):
+        for _ in range(n_p):
+            x = toy_points(p); loss = -toy_kl(student(x), teacher.logits(x, phase='synthesize'))
+            opt_p.zero_grad(); loss.backward(); p.grad.clamp_(-3, 3); opt_p.step()
+        with torch.no_grad(): x = toy_points(p); t = teacher.logits(x, phase='distill')
+        for _ in range(n_s):
+            loss = toy_kl(student(x), t); opt_s.zero_grad(); loss.backward()
+            nn.utils.clip_grad_norm_(student.parameters(), 3); opt_s.step()
+        if on_epoch is not None: on_epoch(e + 1, x, student)
+    return student.eval(), toy_points(p).detach()
+
+# %% ../../nbs/10_methods.zskt.ipynb #a3c96f1e
+def toy_regions(net:nn.Module, lim:float=3., n:int=200) -> torch.Tensor:
+    "The net's softmax over an n×n grid of [−lim, lim]², as an RGB image [n, n, 3] (one colour per class)."
+    g = torch.linspace(-lim, lim, n)
+    xy = torch.stack(torch.meshgrid(g, g, indexing='xy'), -1).view(-1, 2)
+    with torch.no_grad(): return net(xy).softmax(1).view(n, n, 3)
+
+def plot_toy(teacher:nn.Module, student:nn.Module, points=None, x=None, y=None, lim:float=3., axs=None, title:str=''):
+    "Teacher's and student's decision regions (softmax as RGB) side by side, pseudo-points and data overlaid."
+    import matplotlib.pyplot as plt
+    if axs is None: _, axs = plt.subplots(1, 2, figsize=(8, 4))
+    for ax, net, name in zip(axs, (teacher, student), ('teacher', 'student')):
+        ax.imshow(toy_regions(net, lim).numpy(), origin='lower', extent=(-lim, lim, -lim, lim))
+        if x is not None: ax.scatter(*x.T, c='k', s=1, alpha=.08)
+        if points is not None: ax.scatter(*points.T, c='w', edgecolors='k', s=25, label='pseudo-points')
+        ax.set_title(f'{name} {title}'.strip()); ax.set_xticks([]); ax.set_yticks([])
+    return axs
 
 # %% ../../nbs/10_methods.zskt.ipynb #3af1f0ec
 class Generator(nn.Module):
@@ -32,8 +118,8 @@ class Generator(nn.Module):
 
 # %% ../../nbs/10_methods.zskt.ipynb #8ff69bbc
 def zskt_kl(s_logits, t_logits):
-    "KL(T ‖ S) at τ = 1 with the element-wise mean reduction ZSKT's β is calibrated to."
-    return kd_kl(s_logits, t_logits.softmax(1), reduction='elementwise_mean', t2=False)
+    "KL(T ‖ S) at τ = 1 with the element-wise mean reduction ZSKT's β is calibrated to, from log-probabilities."
+    return F.kl_div(s_logits.log_softmax(1), t_logits.log_softmax(1), reduction='none', log_target=True).mean()
 
 def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None):
     "One pseudo-batch: a generator step maximising KL(T‖S), then `n_s` student steps minimising KL + β·ΣAT."
@@ -54,8 +140,9 @@ def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, c
 # %% ../../nbs/10_methods.zskt.ipynb #ff69f1d5
 _COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None)
 ZSKT_PRESETS = {'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_batches=5, width=32, n_s=2, eval_batches=5),
-                'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=2000, width=64, eval_batches=200),
-                'paper': dict(_COMMON, **MTE_PRESETS['paper'], n_batches=80000, width=128, eval_batches=2000)}
+                'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=1500, width=64, eval_batches=250),
+                'paper': dict(_COMMON, **MTE_PRESETS['paper'], n_batches=None, width=128, eval_batches=2000,  # None: 80k (CIFAR), 50k (SVHN)
+                              student='wrn_16_1', teacher_arch='wrn_40_2')}
 
 def _layers(model) -> list:
     "The activations attention transfer compares: LeNet's conv1/conv2, a WRN's three groups."
@@ -71,18 +158,21 @@ def zskt(cfg:RunConfig):
         spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
         test = load_sample('test') if cfg.sample else load_split(spec.name, 'test', cfg.data_root, cfg.download)
         set_seed(cfg.seed)
-        student, G = get_model(cfg.student, spec.n_classes, spec.channels).to(dev), Generator(P['z_dim'], P['width'], spec.channels).to(dev)
+        cl = dict(memory_format=torch.channels_last)   # faster convolutions for G on CPU and for every net on CUDA
+        student = get_model(cfg.student, spec.n_classes, spec.channels).to(dev, **(cl if dev.type == 'cuda' else {}))
+        if dev.type == 'cuda': teacher.module().to(**cl)
+        G = Generator(P['z_dim'], P['width'], spec.channels).to(dev, **cl)
         optG, optS = torch.optim.Adam(G.parameters(), P['lr_g']), torch.optim.Adam(student.parameters(), P['lr_s'])
-        n = P['n_batches']
+        n = P['n_batches'] = P['n_batches'] or (50_000 if spec.name == 'svhn' else 80_000)
         schG, schS = (torch.optim.lr_scheduler.CosineAnnealingLR(o, n) for o in (optG, optS))
         ls, lt = P['layers'] or _layers(student), P['layers'] or _layers(teacher.model)
         tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=input_tfm(spec.name, cfg.student, augment=False), device=dev)
-        hist, acc = [], type('Acc', (), {'acc_last': None, 'acc_best': None})()
+        hist, acc = [], SimpleNamespace(acc_last=None, acc_best=None)
         for b in range(n):
             lg, lsv = zskt_step(G, student, teacher, optG, optS, torch.randn(cfg.bs, P['z_dim'], device=dev), P['beta'], P['n_s'], P['clip'], ls, lt)
             schG.step(); schS.step()
-            if (b + 1) % P['eval_batches'] == 0 or b + 1 == n:
+            if (b + 1) % P['eval_batches'] == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
                 acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
-                hist.append(dict(pseudo_batch=b + 1, loss_g=lg.item(), loss_s=lsv.item(), acc=acc.acc_last))
+                hist.append(dict(pseudo_batch=b + 1, loss_g=lg.item(), loss_s=lsv.item(), acc=acc.acc_last, s=round(time.perf_counter() - t.start, 1)))
                 if cfg.progress is not False: print(hist[-1], flush=True)
     return finish(cfg, student, acc, tdl, teacher, t, 'none (zero-shot)', history=hist)
