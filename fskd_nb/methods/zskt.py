@@ -16,8 +16,8 @@ from ..metrics import predict, accuracy
 from ..baselines import RunConfig, register_method, preset, run_teacher, finish, MTE_PRESETS
 
 # %% auto #0
-__all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'toy_kl', 'toy_zskt', 'toy_regions',
-           'plot_toy', 'Generator', 'zskt_kl', 'zskt_step', 'zskt']
+__all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'kl_terms', 'toy_kl', 'toy_zskt',
+           'toy_regions', 'plot_toy', 'Generator', 'zskt_kl', 'zskt_step', 'zskt']
 
 # %% ../../nbs/10_methods.zskt.ipynb #e1b27c36
 def butterfly(n:int=1000, # points per Gaussian (six Gaussians)
@@ -57,9 +57,13 @@ def toy_points(p:torch.Tensor) -> torch.Tensor:
     "Map unconstrained parameters to pseudo-points in the box [−3, 3]²."
     return 6 * torch.sigmoid(p) - 3
 
+def kl_terms(s_logits, t_logits):
+    "The terms p_T·(log p_T − log p_S) of KL(T ‖ S) [B, K], from log-probabilities: finite gradients even when p_T underflows."
+    return F.kl_div(s_logits.log_softmax(1), t_logits.log_softmax(1), reduction='none', log_target=True)
+
 def toy_kl(s_logits, t_logits):
-    "KL(T ‖ S) per point, averaged over the points, computed from log-probabilities (finite gradients)."
-    return F.kl_div(s_logits.log_softmax(1), t_logits.log_softmax(1), reduction='batchmean', log_target=True)
+    "KL(T ‖ S) per point, averaged over the points."
+    return kl_terms(s_logits, t_logits).sum(1).mean()
 
 def toy_zskt(teacher:Teacher, # white-box toy teacher
              n_points:int=50, epochs:int=300, n_p:int=10, n_s:int=10,
@@ -119,7 +123,7 @@ class Generator(nn.Module):
 # %% ../../nbs/10_methods.zskt.ipynb #8ff69bbc
 def zskt_kl(s_logits, t_logits):
     "KL(T ‖ S) at τ = 1 with the element-wise mean reduction ZSKT's β is calibrated to, from log-probabilities."
-    return F.kl_div(s_logits.log_softmax(1), t_logits.log_softmax(1), reduction='none', log_target=True).mean()
+    return kl_terms(s_logits, t_logits).mean()
 
 def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None):
     "One pseudo-batch: a generator step maximising KL(T‖S), then `n_s` student steps minimising KL + β·ΣAT."
