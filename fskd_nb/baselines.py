@@ -19,7 +19,7 @@ from .metrics import TestAccuracy, evaluate
 from .transition import agreeing_images, transition_curves, mte
 
 # %% auto #0
-__all__ = ['METHODS', 'PRESETS', 'MTE_PRESETS', 'RunConfig', 'register_method', 'preset', 'run_data', 'run_teacher',
+__all__ = ['METHODS', 'PRESETS', 'MTE_PRESETS', 'RunConfig', 'ByDataset', 'register_method', 'preset', 'run_data', 'run_teacher',
            'train_student', 'finish', 'student_alone', 'standard_kd', 'student_full', 'run_seeds']
 
 # %% ../nbs/08_baselines.ipynb #98736600
@@ -37,7 +37,7 @@ class RunConfig:
     budget: int|None = None  # max teacher queries charged to the method (None: unlimited)
     config: str = 'paper'  # preset: smoke (seconds), small (minutes on CPU), paper
     epochs: int|None = None  # None: the preset's
-    bs: int = 128  # batch size
+    bs: int|None = None  # batch size; None: the preset's, else 128
     lr: float|None = None  # None: the preset's
     device: str|None = None
     data_root: str|None = None
@@ -53,6 +53,14 @@ class RunConfig:
 
 # %% ../nbs/08_baselines.ipynb #2da99fbd
 METHODS, PRESETS = {}, {}
+class ByDataset(dict):
+    "A preset value that depends on the dataset: `ByDataset(mnist=24_000, cifar10=40_000, default=...)`."
+    def resolve(self, dataset:str):
+        name = get_spec(dataset).name
+        if name in self: return self[name]
+        if 'default' in self: return self['default']
+        raise FskdError(f"this preset has no setting for {name!r} (it knows {', '.join(k for k in self if k != 'default')}); set it explicitly")
+
 def register_method(name:str, presets:dict): # presets: {'smoke': {...}, 'small': {...}, 'paper': {...}}
     "Decorator registering `fn(cfg) -> RunResult` as method `name` with its config presets."
     def deco(fn): METHODS[name], PRESETS[name] = fn, presets; return fn
@@ -65,10 +73,11 @@ def preset(cfg:RunConfig) -> RunConfig:
     if cfg.config not in ps: raise FskdError(f"unknown config {cfg.config!r} for {cfg.method}; choose one of: {', '.join(ps)}")
     cfg = copy.deepcopy(cfg)
     for k, v in ps[cfg.config].items():
+        if isinstance(v, ByDataset): v = v.resolve(cfg.dataset)
         if hasattr(cfg, k) and k != 'params':
             if getattr(cfg, k) is None: setattr(cfg, k, v)
         else: cfg.params.setdefault(k, v)
-    cfg.student = cfg.student or 'lenet5_half'
+    cfg.student, cfg.bs = cfg.student or 'lenet5_half', cfg.bs or 128
     return cfg
 
 # %% ../nbs/08_baselines.ipynb #99cfc8c9
@@ -90,16 +99,19 @@ def run_teacher(cfg:RunConfig) -> Teacher:
                        k=cfg.topk, device=cfg.device)
 
 # %% ../nbs/08_baselines.ipynb #7c8a02b7
-def train_student(cfg:RunConfig, x:torch.Tensor, targets:tuple, loss_func, test:Split, cbs=()):
+def train_student(cfg:RunConfig, x:torch.Tensor, targets:tuple, loss_func, test:Split, cbs=(),
+                  opt_func=None, # optimiser factory (default: `sgd(cfg.lr)`)
+                  sched_func=None, # schedule factory (see `Learner`)
+                  augment:bool=True): # the dataset's standard augmentation in the loader (crop/flip for CIFAR/SVHN)
     "Train a fresh `cfg.student` on `x` with `targets`; returns (student, TestAccuracy callback, test loader)."
     spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
     set_seed(cfg.seed)
     student = get_model(cfg.student, spec.n_classes, spec.channels)
-    dl = DeviceLoader(x, *targets, bs=cfg.bs, shuffle=True, tfm=input_tfm(spec.name, cfg.student), device=dev, seed=cfg.seed)
+    dl = DeviceLoader(x, *targets, bs=cfg.bs, shuffle=True, tfm=input_tfm(spec.name, cfg.student, augment), device=dev, seed=cfg.seed)
     tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=input_tfm(spec.name, cfg.student, augment=False), device=dev)
     acc = TestAccuracy(tdl, every=cfg.eval_every)
     cbs = [acc, MixedPrecision(), ChannelsLast(), *cbs]  # bf16 autocast + channels_last on CUDA; no-ops on CPU
-    Learner(student, dl, loss_func, sgd(cfg.lr), cbs=cbs, device=dev, progress=cfg.progress).fit(cfg.epochs)
+    Learner(student, dl, loss_func, opt_func or sgd(cfg.lr), sched_func, cbs=cbs, device=dev, progress=cfg.progress).fit(cfg.epochs)
     return student, acc, tdl
 
 # %% ../nbs/08_baselines.ipynb #c57239cf

@@ -24,7 +24,7 @@ def _add_common(p:argparse.ArgumentParser):
     g.add_argument('--student', default=None, help="student architecture (default: the config's; lenet5_half for the LeNet configs)")
     g.add_argument('--config', default='paper', choices=['smoke', 'small', 'paper'], help='preset: smoke (seconds), small (CPU minutes), paper (default)')
     g.add_argument('--epochs', type=int, default=None, help="override the preset's epochs")
-    g.add_argument('--bs', type=int, default=128, help='batch size (default: 128)')
+    g.add_argument('--bs', type=int, default=None, help="batch size (default: the config's; 128 unless it says otherwise)")
     g.add_argument('--lr', type=float, default=None, help="override the preset's learning rate")
     g.add_argument('--out', default=None, help='output folder for result.json (default: runs/<method>-<dataset>)')
     g.add_argument('--device', default=None, help='cuda, mps or cpu (default: best available, or $FSKD_DEVICE)')

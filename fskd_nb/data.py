@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #06856954
 from __future__ import annotations
-import os, gzip, shutil, difflib, io, hashlib
+import os, gzip, shutil, difflib, io, hashlib, math
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn.functional as F
@@ -13,7 +13,7 @@ from .core import FskdError
 # %% auto #0
 __all__ = ['DATASETS', 'DatasetNotFound', 'DatasetSpec', 'get_spec', 'cache_dir', 'data_root', 'Split', 'dataset_tensors',
            'load_split', 'assets_dir', 'load_sample', 'make_sample', 'few_shot_indices', 'few_shot', 'ImageTfm',
-           'random_crop', 'DeviceLoader', 'input_tfm']
+           'random_crop', 'random_affine', 'DeviceLoader', 'input_tfm']
 
 # %% ../nbs/01_data.ipynb #db4c4b25
 class DatasetNotFound(FskdError): "The dataset's files are not where fskd_nb looked, and could not be downloaded."
@@ -220,6 +220,21 @@ def random_crop(x:torch.Tensor, # float images [B,C,H,W]
     rows = (torch.arange(H, device=x.device) + dy[:, None])[:, None, :, None]  # [B,1,H,1]
     cols = (torch.arange(W, device=x.device) + dx[:, None])[:, None, None, :]  # [B,1,1,W]
     return xp[torch.arange(B, device=x.device)[:, None, None, None], torch.arange(C, device=x.device)[None, :, None, None], rows, cols]
+
+# %% ../nbs/01_data.ipynb #e5610bd1
+def random_affine(x:torch.Tensor, # float images [B,C,H,W]
+                  rot:float=10., # max rotation in degrees (uniform in ±rot)
+                  shift:float=0.1, # max translation as a fraction of the side (uniform in ±shift)
+                  flip:bool=False, # random horizontal flip too
+                  gen:torch.Generator|None=None) -> torch.Tensor:
+    "Random rotation, translation (and flip) per image, batched on the device."
+    B, dev = len(x), x.device
+    a = (torch.rand(B, device=dev, generator=gen) * 2 - 1) * math.radians(rot)
+    t = (torch.rand(B, 2, device=dev, generator=gen) * 2 - 1) * (2 * shift)   # grid coordinates span [-1, 1]: a side is 2
+    s = torch.where(torch.rand(B, device=dev, generator=gen) < 0.5, -1., 1.) if flip else torch.ones(B, device=dev)
+    theta = torch.stack([torch.stack([a.cos() * s, -a.sin(), t[:, 0]], 1), torch.stack([a.sin() * s, a.cos(), t[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, mode='bilinear', padding_mode='border', align_corners=False)
 
 # %% ../nbs/01_data.ipynb #96d06136
 class DeviceLoader:

@@ -9,3 +9,4 @@ __all__ = []
 "Distillation methods: each module registers itself with `fskd_nb.baselines.register_method` when imported."
 from .. import baselines  # registers student-alone, standard-kd, student-full
 from . import zskt  # registers zskt
+from . import fsbbt  # registers fsbbt

@@ -4,20 +4,33 @@
 
 # %% ../../nbs/11_methods.fsbbt.ipynb #e3e9bb23
 from __future__ import annotations
-import math
+import math, warnings
+from collections import namedtuple
+from dataclasses import dataclass, field
+from functools import partial
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import FskdError
+from ..core import FskdError, RunResult, Timer, set_seed, default_device
+from ..data import ImageTfm, get_spec, input_tfm, random_affine
+from ..teacher import Teacher
+from ..learner import Callback
+from ..losses import soft_ce
+from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, preset, run_data, run_teacher, train_student, finish
 
 # %% auto #0
-__all__ = ['mixup_pool', 'CVAE', 'cvae_loss', 'hybrid_latents']
+__all__ = ['MixUp', 'SOURCES', 'FSBBT_PRESETS', 'ABLATION', 'mixup_pool', 'CVAE', 'cvae_loss', 'train_cvae', 'hybrid_latents',
+           'sample_cvae', 'SynthPool', 'fsbbt_pool', 'pool_samples', 'show_pool', 'MixUpAffine', 'fsbbt',
+           'fsbbt_ablation']
 
 # %% ../../nbs/11_methods.fsbbt.ipynb #f7ed8af1
+MixUp = namedtuple('MixUp', 'x lam idx x_dropped lam_dropped')
+MixUp.__doc__ = "Kept mixes [M',C,H,W] in [0,1], their λ [M'], their parents' indices [M',2]; the dropped near-copies and their λ."
+
 def mixup_pool(x:torch.Tensor, # N real images, uint8 or float in [0,1], [N,C,H,W]
                m:int, # mixes to draw (before dropping near-copies)
                alpha:float=1., # Beta(α, α)
                thr:float=0.05, # drop λ ≤ thr or λ ≥ 1-thr
-               seed:int=0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "MixUp pairs of `x`: (kept mixes float [M',C,H,W], their λ, the λ of the dropped near-copies)."
+               seed:int=0) -> MixUp:
+    "MixUp of pairs from two permutations of `x` tiled to `m`, near-copies dropped (§2.2 step 3)."
     if len(x) < 2: raise FskdError(f"MixUp needs at least 2 images, got {len(x)}")
     g = torch.Generator(device=x.device).manual_seed(seed)
     xf = x.float().div(255) if x.dtype == torch.uint8 else x.float()
@@ -28,8 +41,9 @@ def mixup_pool(x:torch.Tensor, # N real images, uint8 or float in [0,1], [N,C,H,
     with torch.random.fork_rng(devices=[x.device] if x.device.type == 'cuda' else []):  # Beta takes no generator: seed a forked RNG
         torch.manual_seed(seed); lam = (beta.sample((m,)) * 100).round() / 100
     keep = (lam > thr) & (lam < 1 - thr)
-    l = lam[keep].view(-1, 1, 1, 1)
-    return l * xf[i1[keep]] + (1 - l) * xf[i2[keep]], lam[keep], lam[~keep]
+    l = lam.view(-1, 1, 1, 1)
+    mix = l * xf[i1] + (1 - l) * xf[i2]
+    return MixUp(mix[keep], lam[keep], torch.stack([i1, i2], 1)[keep], mix[~keep], lam[~keep])
 
 # %% ../../nbs/11_methods.fsbbt.ipynb #897dd2ad
 def _mlp(*dims, last=None):
@@ -74,6 +88,34 @@ def cvae_loss(xr, x, mu, logvar):
     kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)
     return (bce + kl).mean()
 
+# %% ../../nbs/11_methods.fsbbt.ipynb #10fd1f62
+def train_cvae(x:torch.Tensor, # images in [0,1], [N,C,H,W], on the device to train on
+               c:torch.Tensor, # class id of each image (the teacher's hard label)
+               n_classes:int, epochs:int=100, bs:int=256, lr:float=1e-3, latent:int=2,
+               val_frac:float=0.05, # share held out for the validation loss
+               seed:int=0) -> tuple[CVAE, list[dict]]:
+    "Fit a `CVAE` to `x` conditioned on `c`; returns it (in eval mode) and its per-epoch train/validation loss."
+    dev = x.device
+    g = torch.Generator(device=dev).manual_seed(seed); torch.manual_seed(seed)   # weights and reparameterisation noise
+    m = CVAE(x.shape[1:], n_classes, latent).to(dev)
+    opt, oh = torch.optim.Adam(m.parameters(), lr), F.one_hot(c, n_classes).float()
+    perm = torch.randperm(len(x), generator=g, device=dev)
+    n_val = int(len(x) * val_frac)
+    vi, ti = perm[:n_val], perm[n_val:]
+    tr, va = [], []
+    for _ in range(epochs):
+        m.train(); tot = torch.zeros((), device=dev)
+        for b in ti[torch.randperm(len(ti), generator=g, device=dev)].split(bs):
+            xr, mu, lv = m(x[b], oh[b]); loss = cvae_loss(xr, x[b], mu, lv)
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            tot += loss.detach() * len(b)
+        tr.append(tot / max(len(ti), 1))
+        if n_val:
+            m.eval()
+            with torch.no_grad(): xr, mu, lv = m(x[vi], oh[vi]); va.append(cvae_loss(xr, x[vi], mu, lv))
+    tr, va = torch.stack(tr).tolist(), (torch.stack(va).tolist() if va else [None] * epochs)   # one host sync
+    return m.eval(), [dict(epoch=i, loss=a, val_loss=b) for i, (a, b) in enumerate(zip(tr, va))]
+
 # %% ../../nbs/11_methods.fsbbt.ipynb #8bf12778
 def hybrid_latents(n_per_class:int, n_classes:int, latent:int=2, bound:float=3., gen=None, device=None):
     "Balanced latents and classes: per class, half z ~ N(0, I) and half z ~ U[-bound, bound]^d (the reference's split fixed)."
@@ -82,3 +124,212 @@ def hybrid_latents(n_per_class:int, n_classes:int, latent:int=2, bound:float=3.,
     zu = (torch.rand(n_classes, n_per_class - h, latent, generator=gen, device=device) * 2 - 1) * bound
     z = torch.cat([zg, zu], 1).flatten(0, 1)
     return z, torch.arange(n_classes, device=device).repeat_interleave(n_per_class)
+
+def sample_cvae(cvae:CVAE, n_per_class:int, classes=None, # class ids to decode (default: all)
+                seed:int=0) -> tuple[torch.Tensor, torch.Tensor]:
+    "(images, conditioning class) decoded from `n_per_class` hybrid latents per class."
+    dev = next(cvae.parameters()).device
+    classes = torch.arange(cvae.k, device=dev) if classes is None else torch.as_tensor(classes, device=dev)
+    z, ci = hybrid_latents(n_per_class, len(classes), cvae.latent, gen=torch.Generator(device=dev).manual_seed(seed), device=dev)
+    c = classes[ci]
+    with torch.no_grad(): return cvae.decode(z, F.one_hot(c, cvae.k).float()), c
+
+# %% ../../nbs/11_methods.fsbbt.ipynb #3a7a4ade
+SOURCES = ('real', 'mixup', 'cvae')
+
+@dataclass
+class SynthPool:
+    "FS-BBT's distillation set: images in [0,1] at the data's size, the teacher's answers, the source of each image."
+    x: torch.Tensor  # [M,C,H,W] float in [0,1]: real, then MixUp, then CVAE images
+    p: torch.Tensor  # [M,K] the teacher's answer for each (probabilities, top-k or one-hot, per its mode)
+    src: torch.Tensor  # [M] index into SOURCES
+    lam: torch.Tensor  # λ of the kept mixes
+    mix_idx: torch.Tensor  # [M_mix,2] the real parents of each kept mix
+    x_dropped: torch.Tensor  # the near-copies MixUp dropped (never queried)
+    lam_dropped: torch.Tensor
+    cvae_cls: torch.Tensor  # conditioning class of each CVAE image
+    cvae: CVAE|None = None
+    cvae_history: list = field(default_factory=list)
+    times: dict = field(default_factory=dict)
+    def counts(self) -> dict:
+        "Images per source (plus the dropped near-copies)."
+        n = torch.bincount(self.src, minlength=len(SOURCES)).tolist()
+        return dict(zip(SOURCES, n), dropped=len(self.lam_dropped), total=len(self.x))
+    def part(self, source:str) -> tuple[torch.Tensor, torch.Tensor]:
+        "(images, teacher answers) of one source: 'real', 'mixup' or 'cvae'."
+        k = self.src == SOURCES.index(source); return self.x[k], self.p[k]
+
+def _check_coverage(y:torch.Tensor, n_classes:int, warn:bool=True) -> torch.Tensor:
+    "The classes the teacher named in `y`: an error for one class, a warning (if `warn`) for missing ones."
+    seen = y.unique()
+    if len(seen) < 2:
+        raise FskdError(f"the teacher labels all {len(y)} images as class {seen.tolist()}: an all-one-class set gives the student "
+                        f"nothing to distill (every target is the same class); FS-BBT needs images the teacher spreads over at least 2 classes")
+    if warn and len(seen) < n_classes:
+        missing = sorted(set(range(n_classes)) - set(seen.tolist()))
+        warnings.warn(f"the teacher never names classes {missing} on the few-shot images: the CVAE decodes only the {len(seen)} classes it "
+                      f"saw, and the student sees the others only through MixUp blends")
+    return seen
+
+# %% ../../nbs/11_methods.fsbbt.ipynb #00c9e5b5
+def fsbbt_pool(x_real:torch.Tensor, # N unlabeled images, uint8 or float in [0,1], [N,C,H,W]
+               teacher:Teacher, # black-box access: 'label' or more
+               n_classes:int,
+               tfm=None, # images → the teacher's input (an `ImageTfm`; default: to float only)
+               n_mix:int=24_000, alpha:float=1., thr:float=0.05, # MixUp: draws, Beta(α, α), near-copy threshold
+               cvae:bool=True, # replace the dropped near-copies with CVAE images (False: the MixUp-only ablation)
+               n_gen:int|None=None, # CVAE images (None: as many as MixUp dropped, §2.2 step 4)
+               cvae_data:str='real+mixup', # what the CVAE trains on: 'real+mixup' or 'real' (the reference code)
+               cvae_epochs:int=100, cvae_bs:int=256, cvae_lr:float=1e-3, latent:int=2,
+               chunk:int=4096, # images per teacher call
+               seed:int=0, device=None) -> SynthPool:
+    "FS-BBT steps 1-4: label `x_real` through `teacher`, add kept MixUp images and CVAE images, each queried once."
+    teacher.require('label', 'FS-BBT')
+    if len(x_real) < n_classes:
+        raise FskdError(f"FS-BBT needs at least as many few-shot images as classes: got N = {len(x_real)} for {n_classes} classes")
+    if cvae_data not in ('real+mixup', 'real'): raise FskdError(f"cvae_data must be 'real+mixup' or 'real', not {cvae_data!r}")
+    dev, tfm = default_device(device), tfm or ImageTfm()
+    ask = lambda x, phase: torch.cat([teacher(tfm(xb), phase=phase) for xb in x.split(chunk)])
+    times = {}
+    with Timer(dev) as t:
+        xr = x_real.to(dev); xr = xr.float().div(255) if xr.dtype == torch.uint8 else xr.float()
+        p_real = ask(xr, 'distill')                                                       # step 1
+        _check_coverage(p_real.argmax(1), n_classes, warn=not cvae)   # fail before spending queries on mixes
+        mu = mixup_pool(xr, n_mix, alpha, thr, seed)                                    # step 3
+        p_mix = ask(mu.x, 'synthesize') if len(mu.x) else p_real.new_zeros(0, p_real.shape[1])
+    times['mixup_s'] = t.elapsed
+    xs, ps, cls, net, hist = [xr, mu.x], [p_real, p_mix], torch.zeros(0, dtype=torch.long, device=dev), None, []
+    if cvae:                                                                             # steps 2 and 4
+        with Timer(dev) as t:
+            xc, pc = (torch.cat([xr, mu.x]), torch.cat([p_real, p_mix])) if cvae_data == 'real+mixup' else (xr, p_real)
+            yc = pc.argmax(1); seen = _check_coverage(yc, n_classes)
+            net, hist = train_cvae(xc, yc, n_classes, cvae_epochs, cvae_bs, cvae_lr, latent, seed=seed)
+        times['cvae_train_s'] = t.elapsed
+        n = len(mu.x_dropped) if n_gen is None else n_gen
+        with Timer(dev) as t:
+            xg, cls = sample_cvae(net, n // len(seen), seen, seed=seed)
+            if len(xg): xs.append(xg); ps.append(ask(xg, 'synthesize'))
+        times['cvae_sample_s'] = t.elapsed
+    src = torch.cat([torch.full((len(v),), i, device=dev) for i, v in enumerate(xs)])
+    return SynthPool(torch.cat(xs), torch.cat(ps), src, mu.lam, mu.idx, mu.x_dropped, mu.lam_dropped, cls, net, hist, times)
+
+# %% ../../nbs/11_methods.fsbbt.ipynb #60f28ada
+def pool_samples(pool:SynthPool, n:int=8, seed:int=0) -> dict:
+    "Images for the grids: `n` mixes (with λ, parents), `n` dropped near-copies, `n` CVAE images per class; teacher label/confidence."
+    g = torch.Generator().manual_seed(seed)
+    pick = lambda m: torch.randperm(m, generator=g)[:n].to(pool.x.device)
+    xm, pm = pool.part('mixup'); xc, pc = pool.part('cvae')
+    im, idr = pick(len(xm)), pick(len(pool.x_dropped))
+    per_class = {int(k): (pool.cvae_cls == k).nonzero().flatten()[:n] for k in pool.cvae_cls.unique()}
+    conf = lambda p: (p.argmax(1).cpu(), p.max(1).values.cpu())
+    return dict(mixup=dict(x=xm[im].cpu(), lam=pool.lam[im].cpu(), parents=pool.x[pool.mix_idx[im]].cpu(), label_conf=conf(pm[im])),
+                dropped=dict(x=pool.x_dropped[idr].cpu(), lam=pool.lam_dropped[idr].cpu()),
+                cvae={k: dict(x=xc[i].cpu(), label_conf=conf(pc[i])) for k, i in per_class.items()})
+
+def show_pool(pool:SynthPool, n:int=8, seed:int=0):
+    "Three figures: MixUp grid (parents and mix, λ, teacher label), dropped near-copies, CVAE images per class."
+    import matplotlib.pyplot as plt
+    s, im = pool_samples(pool, n, seed), lambda ax, x: (ax.imshow(x.permute(1, 2, 0).squeeze(-1), cmap='gray', vmin=0, vmax=1), ax.axis('off'))
+    m = s['mixup']; fig1, axs = plt.subplots(3, len(m['x']), figsize=(1.2 * len(m['x']), 4))
+    for j in range(len(m['x'])):
+        im(axs[0, j], m['parents'][j, 0]); im(axs[1, j], m['parents'][j, 1]); im(axs[2, j], m['x'][j])
+        axs[2, j].set_title(f"λ={m['lam'][j]:.2f}\nT: {m['label_conf'][0][j]} ({m['label_conf'][1][j]:.2f})", fontsize=8)
+    axs[0, 0].set_title('parent 1', fontsize=8, loc='left'); axs[1, 0].set_title('parent 2', fontsize=8, loc='left')
+    fig1.suptitle('MixUp: λ·parent1 + (1−λ)·parent2, labelled by the teacher', fontsize=9); fig1.tight_layout()
+    d = s['dropped']; fig2, axs = plt.subplots(1, max(len(d['x']), 1), figsize=(1.2 * max(len(d['x']), 1), 1.6), squeeze=False)
+    for j in range(len(d['x'])): im(axs[0, j], d['x'][j]); axs[0, j].set_title(f"λ={d['lam'][j]:.2f}", fontsize=8)
+    fig2.suptitle('dropped near-copies (never queried)', fontsize=9); fig2.tight_layout()
+    cv = s['cvae']; figs = [fig1, fig2]
+    if cv:
+        fig3, axs = plt.subplots(len(cv), n, figsize=(1.0 * n, 1.05 * len(cv)), squeeze=False)
+        for r, (k, v) in enumerate(cv.items()):
+            for j in range(n):
+                axs[r, j].axis('off')
+                if j < len(v['x']): im(axs[r, j], v['x'][j]); axs[r, j].set_title(f"{v['label_conf'][0][j]} {v['label_conf'][1][j]:.2f}", fontsize=7)
+            axs[r, 0].text(-0.3, 0.5, f'c={k}', transform=axs[r, 0].transAxes, ha='right', va='center', fontsize=8)
+        fig3.suptitle("CVAE images per conditioning class c (title: the teacher's label and confidence)", fontsize=9); fig3.tight_layout()
+        figs.append(fig3)
+    return figs
+
+# %% ../../nbs/11_methods.fsbbt.ipynb #c33a2da9
+class MixUpAffine(Callback):
+    "FS-BBT's 'combination': MixUp each batch (images and targets) with a shuffled copy of itself, then a random affine."
+    order = -30   # before ChannelsLast / MixedPrecision
+    def __init__(self, alpha:float=1., rot:float=10., shift:float=0.1, flip:bool=False,
+                 mix:bool=True): # False: affine only (the 'standard' augmentation)
+        self.alpha, self.rot, self.shift, self.flip, self.mix = alpha, rot, shift, flip, mix
+    def before_fit(self):
+        a = torch.tensor(float(self.alpha), device=self.learn.device); self.beta = torch.distributions.Beta(a, a)
+    def before_batch(self):
+        L = self.learn; x, ys = L.xb, L.yb
+        if self.mix:
+            lam, j = self.beta.sample((len(x),)), torch.randperm(len(x), device=x.device)
+            bl = lambda t: lam.view(-1, *[1] * (t.ndim - 1)) * t + (1 - lam.view(-1, *[1] * (t.ndim - 1))) * t[j]
+            x, ys = bl(x), tuple(bl(t) if t.is_floating_point() else t for t in ys)
+        L.xb, L.yb = random_affine(x, self.rot, self.shift, self.flip), ys
+
+# %% ../../nbs/11_methods.fsbbt.ipynb #b701614e
+_grey = lambda grey, rgb: ByDataset(cifar10=rgb, cifar100=rgb, svhn=rgb, default=grey)
+_COMMON = dict(alpha=1., thr=0.05, cvae=True, n_gen=None, cvae_data='real+mixup', cvae_lr=1e-3, latent=2, lr=1e-3,
+               combo=ByDataset(cifar100=False, default=True), rot=_grey(10., 0.), shift=0.1,
+               flip=ByDataset(cifar10=True, cifar100=True, default=False), lr_steps=ByDataset(cifar100=((80, .1), (120, 1e-2), (160, 1e-3), (180, 5e-4)), default=()))
+FSBBT_PRESETS = {
+    'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_mix=200, cvae_epochs=1, cvae_bs=256, epochs=1, bs=64),
+    'small': dict(_COMMON, **MTE_PRESETS['small'], n_mix=6000, cvae_epochs=30, cvae_bs=256, epochs=10, bs=64),
+    'paper': dict(_COMMON, **MTE_PRESETS['paper'], n_mix=ByDataset(mnist=24_000, kmnist=24_000, fashionmnist=48_000, default=40_000),
+                  cvae_epochs=ByDataset(mnist=100, kmnist=100, fashionmnist=200, default=600), cvae_bs=_grey(256, 64),
+                  epochs=ByDataset(cifar10=100, cifar100=200, default=50), bs=ByDataset(cifar10=128, cifar100=16, default=64),
+                  student=ByDataset(cifar10='alexnet_half', cifar100='resnet20', svhn='alexnet_half', default='lenet5_half'),
+                  teacher_arch=ByDataset(cifar10='alexnet', cifar100='resnet32', svhn='alexnet', default='lenet5'))}
+
+def _lr_steps(steps, epochs:int):
+    "Schedule factory: multiply the lr by `f` from epoch `e` on, for each (e, f) in `steps`."
+    def f(opt, total):
+        per = total / max(epochs, 1)
+        return torch.optim.lr_scheduler.LambdaLR(opt, lambda s: next((f_ for e, f_ in reversed(steps) if s >= e * per), 1.))
+    return f
+
+class _History(Callback):
+    "Keeps the learner's per-epoch rows for the result."
+    order = 95
+    def after_fit(self): self.rows = list(self.learn.rows)
+
+# %% ../../nbs/11_methods.fsbbt.ipynb #915ed958
+@register_method('fsbbt', FSBBT_PRESETS)
+def fsbbt(cfg:RunConfig, cbs=()) -> RunResult:
+    "FS-BBT: N unlabeled images + a black-box teacher → MixUp + CVAE distillation set → student (soft-target CE)."
+    cfg = preset(cfg); P = cfg.params
+    with Timer(cfg.device) as t:
+        teacher = run_teacher(cfg); teacher.require('label', 'FS-BBT')
+        _, fs, test, src = run_data(cfg)
+        spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
+        set_seed(cfg.seed)
+        pool = fsbbt_pool(fs.unlabeled, teacher, spec.n_classes, input_tfm(spec.name, cfg.student, augment=False), P['n_mix'], P['alpha'],
+                          P['thr'], P['cvae'], P['n_gen'], P['cvae_data'], P['cvae_epochs'], P['cvae_bs'], P['cvae_lr'], P['latent'],
+                          seed=cfg.seed, device=dev)
+        for cb in cbs: cb.synth = pool; cb('after_synthesis')   # dashboards: the grids of `pool_samples(cb.synth)`
+        hist = _History()
+        with Timer(cfg.device) as ts:
+            student, acc, tdl = train_student(cfg, pool.x, (pool.p,), soft_ce, test, [MixUpAffine(P['alpha'], P['rot'], P['shift'], P['flip'], P['combo']), hist, *cbs],
+                                              opt_func=partial(torch.optim.Adam, lr=cfg.lr), sched_func=_lr_steps(P['lr_steps'], cfg.epochs) if P['lr_steps'] else None,
+                                              augment=False)
+    times = {k: round(v, 2) for k, v in dict(pool.times, student_s=ts.elapsed).items()}
+    return finish(cfg, student, acc, tdl, teacher, t, src, pool=pool.counts(), times=times, history=getattr(hist, 'rows', []),
+                  cvae_history=pool.cvae_history[-1:] if pool.cvae_history else [])
+
+# %% ../../nbs/11_methods.fsbbt.ipynb #c279ed58
+ABLATION = (('student-alone', {}), ('standard-kd', {}), ('fsbbt', dict(cvae=False)), ('fsbbt', {}))
+
+def fsbbt_ablation(cfg:RunConfig, # the FS-BBT config; its dataset, teacher, shots and seed are shared by every row
+                  ) -> 'pd.DataFrame':
+    "Student-Alone, Standard-KD, MixUp-only, MixUp + CVAE on one teacher, N and seed; with `cfg.out`, one folder per row."
+    from dataclasses import replace
+    import pandas as pd
+    from fskd_nb.baselines import METHODS
+    from fskd_nb.core import result_row
+    rows = []
+    for (m, extra), name in zip(ABLATION, ('Student-Alone', 'Standard-KD', 'MixUp-only', 'FS-BBT (MixUp + CVAE)')):
+        c = replace(cfg, method=m, params=dict(cfg.params, **extra) if m == 'fsbbt' else {},
+                    out=f'{cfg.out}/{name.split()[0].lower()}' if cfg.out else None)
+        rows.append(dict(row=name, **result_row(METHODS[m](c))))
+    return pd.DataFrame(rows)
