@@ -158,8 +158,7 @@ def standard_kd(cfg:RunConfig) -> RunResult:
     with Timer(cfg.device) as t:
         teacher = run_teacher(cfg); teacher.require('label', 'Standard-KD')
         _, fs, test, src = run_data(cfg)
-        tfm = input_tfm(cfg.dataset, cfg.student, augment=False)
-        p = torch.cat([teacher(tfm(xb.to(default_device(cfg.device))), phase='distill') for xb in fs.x.split(1000)])
+        p = teacher.label_set(fs.x, input_tfm(cfg.dataset, cfg.student, augment=False), 'distill', 1000, default_device(cfg.device))
         a, T = cfg.params['alpha'], cfg.params['T']
         student, acc, tdl = train_student(cfg, fs.x, (p, fs.y), lambda s, pt, y: hinton_kd(s, pt, y, a, T), test)
     return finish(cfg, student, acc, tdl, teacher, t, src)

@@ -136,6 +136,16 @@ def _call(self:Teacher, x:torch.Tensor, # a batch of images, as the teacher expe
     return p
 Teacher._probs, Teacher.__call__, Teacher.query = _probs, _call, _call
 
+# %% ../nbs/03_teacher.ipynb #10f1f8f0
+def _label_set(self:Teacher, x:torch.Tensor, # images [N,...] (uint8 or float, any device)
+               tfm=None, # images → the teacher's input, applied per chunk (e.g. an `ImageTfm`)
+               phase:str='distill', chunk:int=4096, # images per query
+               device=None) -> torch.Tensor: # where the chunks go (default: x's device)
+    "Answers [N,K] for a whole image set, queried once per image in chunks of `chunk`."
+    dev = x.device if device is None else device
+    return torch.cat([self(tfm(xb.to(dev)) if tfm is not None else xb.to(dev), phase=phase) for xb in x.split(chunk)])
+Teacher.label_set = _label_set
+
 # %% ../nbs/03_teacher.ipynb #3d66313c
 def _logits(self:Teacher, x:torch.Tensor, phase:str='distill') -> torch.Tensor:
     "Differentiable logits (gradients flow to `x`); white_box only."

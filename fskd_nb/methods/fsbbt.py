@@ -189,7 +189,7 @@ def fsbbt_pool(x_real:torch.Tensor, # N unlabeled images, uint8 or float in [0,1
         raise FskdError(f"FS-BBT needs at least as many few-shot images as classes: got N = {len(x_real)} for {n_classes} classes")
     if cvae_data not in ('real+mixup', 'real'): raise FskdError(f"cvae_data must be 'real+mixup' or 'real', not {cvae_data!r}")
     dev, tfm = default_device(device), tfm or ImageTfm()
-    ask = lambda x, phase: torch.cat([teacher(tfm(xb), phase=phase) for xb in x.split(chunk)])
+    ask = lambda x, phase: teacher.label_set(x, tfm, phase, chunk)
     times = {}
     with Timer(dev) as t:
         xr = x_real.to(dev); xr = xr.float().div(255) if xr.dtype == torch.uint8 else xr.float()
@@ -264,7 +264,7 @@ class MixUpAffine(Callback):
         L = self.learn; x, ys = L.xb, L.yb
         if self.mix:
             lam, j = self.beta.sample((len(x),)), torch.randperm(len(x), device=x.device)
-            bl = lambda t: lam.view(-1, *[1] * (t.ndim - 1)) * t + (1 - lam.view(-1, *[1] * (t.ndim - 1))) * t[j]
+            bl = lambda t: (w := lam.view(-1, *[1] * (t.ndim - 1))) * t + (1 - w) * t[j]
             x, ys = bl(x), tuple(bl(t) if t.is_floating_point() else t for t in ys)
         L.xb, L.yb = random_affine(x, self.rot, self.shift, self.flip), ys
 
