@@ -20,7 +20,8 @@ from .transition import agreeing_images, transition_curves, mte
 
 # %% auto #0
 __all__ = ['METHODS', 'PRESETS', 'MTE_PRESETS', 'RunConfig', 'ByDataset', 'register_method', 'preset', 'run_data', 'run_teacher',
-           'train_student', 'finish', 'student_alone', 'standard_kd', 'student_full', 'run_seeds']
+           'train_student', 'finish', 'student_alone', 'standard_kd', 'student_full', 'run_seeds', 'row_slug',
+           'run_rows']
 
 # %% ../nbs/08_baselines.ipynb #98736600
 @dataclass
@@ -178,3 +179,24 @@ def student_full(cfg:RunConfig) -> RunResult:
 def run_seeds(cfg:RunConfig, seeds=(0, 1, 2)) -> list[RunResult]:
     "Run `cfg` once per seed; with `cfg.out`, each seed writes `out/seed_<s>/result.json`."
     return [METHODS[cfg.method](replace(cfg, seed=s, out=str(Path(cfg.out)/f'seed_{s}') if cfg.out else None)) for s in seeds]
+
+# %% ../nbs/08_baselines.ipynb #runrows1
+def row_slug(name:str) -> str:
+    "A row name as a folder name: 'FS-BBT (MixUp + CVAE)' → 'fs-bbt-mixup-plus-cvae'."
+    return name.lower().replace('+ ', 'plus-').replace(' ', '-').replace('(', '').replace(')', '')
+
+def run_rows(cfg:RunConfig, # the method's config; dataset, teacher, shots and seed are shared by every row
+             rows, # (name, method, extra params) per row; the extra params apply to rows of `cfg.method` only
+             only=None, # names of the rows to run (default: all)
+            ) -> 'pd.DataFrame':
+    "One run per row; rows of other methods get their own presets; with `cfg.out`, one folder per row (`row_slug`)."
+    import pandas as pd
+    from fskd_nb.core import result_row
+    out = []
+    for name, m, extra in rows:
+        if only is not None and name not in only: continue
+        same = m == cfg.method
+        c = replace(cfg, method=m, params=dict(cfg.params, **extra) if same else {}, epochs=cfg.epochs if same else None,
+                    bs=cfg.bs if same else None, lr=cfg.lr if same else None, out=str(Path(cfg.out)/row_slug(name)) if cfg.out else None)
+        out.append(dict(row=name, **result_row(METHODS[m](c))))
+    return pd.DataFrame(out)

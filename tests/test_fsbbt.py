@@ -1,20 +1,13 @@
 "FS-BBT: the query count against an independent counter, bad input, access modes, and the paper configs' code paths (RGB on FakeData)."
-import json, warnings, pytest, torch, torchvision
+import json, warnings, pytest, torch
 import fskd_nb.methods.fsbbt as fb
 from fskd_nb.baselines import RunConfig, preset
 from fskd_nb.core import FskdError
-from fskd_nb.data import Split, dataset_tensors, load_sample, input_tfm
+from fskd_nb.data import Split, load_sample, input_tfm
 from fskd_nb.models import get_model
 from fskd_nb.teacher import Teacher, TeacherOutputError, QueryBudgetExceeded
-from fskd_nb.teachers import load_teacher_model
 from fskd_nb.learner import Callback
-
-class Counting:
-    "A teacher callable that counts every image it is asked about, independently of the ledger."
-    def __init__(self, fn): self.fn, self.images, self.calls = fn, 0, 0
-    def __call__(self, x): self.images += len(x); self.calls += 1; return self.fn(x)
-
-def mnist_teacher(): return load_teacher_model('lenet5-mnist')[0]
+from _helpers import Counting, mnist_teacher, fake_rgb
 
 SMALL = dict(n_mix=300, cvae_epochs=1)
 
@@ -110,15 +103,11 @@ def test_lr_steps_schedule():
     for _ in range(40): lrs.append(opt.param_groups[0]['lr']); opt.step(); s.step()
     assert lrs[0] == lrs[19] == 1. and abs(lrs[20] - .1) < 1e-9 and abs(lrs[30] - .01) < 1e-9
 
-def _fake(n, n_classes, seed=1):
-    x, _ = dataset_tensors(torchvision.datasets.FakeData(size=n, image_size=(3, 32, 32), num_classes=n_classes, random_offset=seed))
-    return x
-
 @pytest.mark.parametrize('ds,k', [('cifar10', 10), ('cifar100', 100)])
 def test_rgb_paper_code_path_on_fakedata(monkeypatch, tmp_path, ds, k):
     "The paper config's models and augmentation (AlexNet-Half / ResNet-20, conv CVAE, flip, lr steps) on FakeData shapes."
-    x = _fake(2 * k, k); y = torch.arange(k).repeat(2)
-    fs, test = Split(x, y, ds, k), Split(_fake(40, k, 7), torch.arange(40) % k, ds, k)
+    x = fake_rgb(2 * k, k); y = torch.arange(k).repeat(2)
+    fs, test = Split(x, y, ds, k), Split(fake_rgb(40, k, 7), torch.arange(40) % k, ds, k)
     monkeypatch.setattr(fb, 'run_data', lambda cfg: (fs, fs, test, 'fakedata'))
     torch.manual_seed(0); W = torch.randn(3 * 32 * 32, k)
     cnt = Counting(lambda xb: xb.flatten(1) @ W)   # a stand-in black box whose argmax varies with the image

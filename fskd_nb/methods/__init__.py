@@ -10,3 +10,4 @@ __all__ = []
 from .. import baselines  # registers student-alone, standard-kd, student-full
 from . import zskt  # registers zskt
 from . import fsbbt  # registers fsbbt
+from . import divbfkd  # registers divbfkd

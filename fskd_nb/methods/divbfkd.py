@@ -4,12 +4,20 @@
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #bca2c35e
 from __future__ import annotations
-import math
+import math, time, warnings
+from dataclasses import dataclass, field, replace
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import FskdError
+from ..core import FskdError, RunResult, Timer, set_seed, default_device, atomic_torch_save, ensure_dir
+from ..data import ImageTfm, get_spec, input_tfm
+from ..teacher import Teacher
+from ..learner import Callback, CancelFitException, sgd, multistep
+from ..losses import soft_ce
+from .fsbbt import _History
+from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, preset, run_data, run_teacher, train_student, finish, run_rows
 
 # %% auto #0
-__all__ = ['adaptive_thresholds', 'GanGenerator', 'Critic']
+__all__ = ['DIVBFKD_PRESETS', 'ABLATION', 'adaptive_thresholds', 'GanGenerator', 'Critic', 'gradient_penalty', 'DivGAN',
+           'SynthSet', 'synth_set', 'plot_selection', 'show_synth', 'divbfkd', 'divbfkd_ablation']
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #87dc38b3
 def adaptive_thresholds(p:torch.Tensor, # the teacher's probabilities on the N real images [N,K]
@@ -50,12 +58,276 @@ class GanGenerator(nn.Module):
 
 class Critic(nn.Module):
     "DivBFKD's WGAN-GP critic: stride-2 conv blocks down to base×8×8, then a linear score (no sigmoid)."
-    def __init__(self, in_ch:int=1, size:int=32, base:int=256):
+    def __init__(self, in_ch:int=1, size:int=32, base:int=256,
+                 bn:bool=True): # BatchNorm from the 2nd block (the reference); False: none, as the WGAN-GP paper advises
         super().__init__()
         n = int(math.log2(size // 8))
         if 8 * 2 ** n != size: raise FskdError(f"image size must be 8·2^L (16, 32, 64...), got {size}")
         chs = [in_ch] + [base // 2 ** (n - 1 - i) for i in range(n)]
-        self.body = nn.Sequential(*[nn.Sequential(nn.Conv2d(a, b, 4, 2, 1), *([nn.BatchNorm2d(b)] if i else []), nn.LeakyReLU(0.2))
+        self.body = nn.Sequential(*[nn.Sequential(nn.Conv2d(a, b, 4, 2, 1), *([nn.BatchNorm2d(b)] if i and bn else []), nn.LeakyReLU(0.2))
                                     for i, (a, b) in enumerate(zip(chs, chs[1:]))])
         self.head = nn.Linear(base * 64, 1, bias=False)
     def forward(self, x): return self.head(self.body(x).flatten(1)).squeeze(1)
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #gp000001
+def gradient_penalty(D:nn.Module, x_real:torch.Tensor, x_fake:torch.Tensor, # critic, real and fake batches of one shape
+                     gen:torch.Generator|None=None) -> torch.Tensor:
+    "WGAN-GP term E[(‖∇D(x̂)‖₂ − 1)²] at x̂ = ε·x_real + (1−ε)·x_fake, ε ~ U[0,1] per image."
+    eps = torch.rand(len(x_real), *[1] * (x_real.ndim - 1), device=x_real.device, generator=gen)
+    xh = (eps * x_real + (1 - eps) * x_fake).requires_grad_(True)
+    g, = torch.autograd.grad(D(xh).sum(), xh, create_graph=True)
+    return (g.flatten(1).norm(2, dim=1) - 1).pow(2).mean()
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #gan00001
+class DivGAN:
+    "DivBFKD step 1: a WGAN-GP whose critic's real pool = the few-shot images ∪ the teacher's high-confidence synthetic images."
+    def __init__(self, x_real:torch.Tensor, # the N few-shot images in [0,1] at the generator's size [N,C,H,W]
+                 p_real:torch.Tensor, # the teacher's answers on them [N,K] (step 0)
+                 teacher:Teacher, # black-box access, 'soft' or more
+                 tfm=None, # generator images → the teacher's input (e.g. normalisation); default: as they are
+                 y:torch.Tensor|None=None, # labels, used only for the thresholds (None: the teacher's argmax)
+                 z_dim:int=100, base:int=256, # latent size; the G/D base map (256 in the paper)
+                 bs:int=250, n_critic:int=5, lam_gp:float=10., # batch, critic steps per G step, GP weight
+                 opt:str='rmsprop', lr:float=5e-5, # 'rmsprop' (paper) or 'adam' (β = (0.5, 0.9), CPU configs)
+                 q:float=0.1, mode:str='quantile', lo:float=0.7, hi:float=0.99, # thresholds (see `adaptive_thresholds`)
+                 per_class:int=100, # candidates added to the pool per class per epoch
+                 select:bool=True, # False: a plain WGAN (no teacher queries, pool = 𝒟)
+                 critic_bn:bool=True, # BatchNorm in the critic (the reference); False for a stabler critic (see below)
+                 seed:int=0, device=None, cbs=()): # callbacks with `after_gan_step` / `after_gan_epoch` (`cb.gan` is this object)
+        if x_real.ndim != 4 or not x_real.is_floating_point(): raise FskdError(f"x_real must be float images [N,C,H,W] in [0,1], got {tuple(x_real.shape)} {x_real.dtype}")
+        if len(x_real) != len(p_real): raise FskdError(f"{len(x_real)} real images but {len(p_real)} teacher answers")
+        if opt not in ('rmsprop', 'adam'): raise FskdError(f"opt must be 'rmsprop' (the paper) or 'adam', not {opt!r}")
+        self.dev = default_device(device)
+        self.x_real, self.p_real = x_real.to(self.dev), p_real.to(self.dev).float()
+        self.y = None if y is None else y.to(self.dev)
+        self.teacher, self.tfm, self.cbs = teacher, tfm or (lambda x: x), list(cbs)
+        self.N, self.K = len(x_real), p_real.shape[1]
+        self.bs, self.n_critic, self.lam_gp, self.per_class, self.select = bs, n_critic, lam_gp, per_class, select
+        self.mode, self.lo, self.hi = mode, lo, hi
+        if select: teacher.require('soft', 'DivBFKD (confidence-based selection)')
+        torch.manual_seed(seed); self.gen = torch.Generator(device=self.dev).manual_seed(seed)
+        C, S = x_real.shape[1], x_real.shape[-1]
+        mf = dict(memory_format=torch.channels_last)   # ~2× faster convolutions for G on CPU too
+        self.G, self.D = GanGenerator(z_dim, C, S, base).to(self.dev, **mf), Critic(C, S, base, critic_bn).to(self.dev, **mf)
+        mk = (lambda ps: torch.optim.RMSprop(ps, lr)) if opt == 'rmsprop' else (lambda ps: torch.optim.Adam(ps, lr, betas=(0.5, 0.9)))
+        self.optG, self.optD = mk(self.G.parameters()), mk(self.D.parameters())
+        self.q = q
+        self.pool, self.pool_syn, self.epoch, self.steps, self.history, self.cancelled = self.x_real, 0, 0, 0, [], False
+        self._cand, self.last_conf, self.last_label = None, None, None
+    @property
+    def q(self) -> float: return self._q
+    @q.setter
+    def q(self, v:float): # thresholds recomputed from the stored real-image answers: no queries
+        self.tau = adaptive_thresholds(self.p_real, self.y, v, self.mode, self.lo, self.hi); self._q = v
+    def z(self, n:int) -> torch.Tensor: return torch.randn(n, self.G.z_dim, device=self.dev, generator=self.gen)
+    def _cb(self, event):
+        for cb in self.cbs: cb.gan = self; cb(event)
+    def __repr__(self): return f'DivGAN(N={self.N}, K={self.K}, epoch={self.epoch}, q={self.q}, select={self.select}, pool_syn={int(self.pool_syn)})'
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #gan00002
+def _refresh_pool(self:DivGAN):
+    "Start of an epoch: 𝒟 plus ≤ `per_class` random candidates per class from the last epoch, shuffled, cut to N."
+    xs = [self.x_real]
+    if self._cand is not None:
+        x, lab, ok = self._cand
+        for k in range(self.K):   # once per epoch
+            i = (ok & (lab == k)).nonzero().flatten()
+            xs.append(x[i[torch.randperm(len(i), device=self.dev, generator=self.gen)[:self.per_class]]])
+    pool = torch.cat(xs)
+    keep = torch.randperm(len(pool), device=self.dev, generator=self.gen)[:self.N]
+    self.pool, self.pool_syn, self._cand = pool[keep], (keep >= self.N).sum(), None
+DivGAN.refresh_pool = _refresh_pool
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #gan00003
+def _gan_step(self:DivGAN, xr:torch.Tensor):
+    "One critic step on a real batch (the teacher labels the fake batch first); a generator step every `n_critic`."
+    G, D = self.G, self.D
+    with torch.no_grad(): xf = G(self.z(len(xr)))
+    if self.select:
+        conf, lab = self.teacher(self.tfm(xf), phase='synthesize').max(1)
+        self._buf.append((xf, lab, conf > self.tau[lab])); self.last_conf, self.last_label = conf, lab
+    D.requires_grad_(True)
+    w = D(xr).mean() - D(xf).mean()   # the critic's estimate of the Wasserstein distance
+    ld = -w + self.lam_gp * gradient_penalty(D, xr, xf, self.gen)
+    self.optD.zero_grad(set_to_none=True); ld.backward(); self.optD.step()
+    self.steps += 1
+    if self.steps % self.n_critic == 0:
+        D.requires_grad_(False)
+        lg = -D(G(self.z(len(xr)))).mean()
+        self.optG.zero_grad(set_to_none=True); lg.backward(); self.optG.step(); self._lg = lg.detach()
+    self._ld, self._w = ld.detach(), w.detach()
+DivGAN.step = _gan_step
+
+def _fit_epoch(self:DivGAN) -> dict:
+    "One pass over the pool (⌈N/bs⌉ critic steps) after refreshing it; returns the epoch's selection state."
+    with Timer(self.dev) as t:
+        self.refresh_pool(); self.G.train(); self.D.train(); self._buf = []
+        order = torch.randperm(self.N, device=self.dev, generator=self.gen)
+        for b in order.split(self.bs):
+            self.step(self.pool[b]); self._cb('after_gan_step')
+        if self._buf: self._cand = tuple(torch.cat(v) for v in zip(*self._buf))
+    self.epoch += 1; self.history.append(self.state(t.elapsed)); self._cb('after_gan_epoch')
+    return self.history[-1]
+DivGAN.fit_epoch = _fit_epoch
+
+def _fit(self:DivGAN, epochs:int) -> DivGAN:
+    "Train for `epochs` more epochs; a callback may raise `CancelFitException` to stop early (kept as `cancelled`)."
+    try:
+        for _ in range(epochs): self.fit_epoch()
+    except CancelFitException: self.cancelled = True
+    return self
+DivGAN.fit = _fit
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #gan00004
+def _state(self:DivGAN, secs:float|None=None, bins:int=20) -> dict:
+    "Selection state after the last epoch (one host sync): τ, accepted/rejected per class, acceptance, pool mix, queries."
+    r = dict(epoch=self.epoch, q=self.q, tau=self.tau.tolist(), pool_syn_frac=float(self.pool_syn) / self.N,
+             queries=self.teacher.ledger.charged, loss_d=float(getattr(self, '_ld', float('nan'))),
+             loss_g=float(getattr(self, '_lg', float('nan'))), w_dist=float(getattr(self, '_w', float('nan'))))
+    if self._cand is not None:
+        _, lab, ok = self._cand
+        acc, n = torch.bincount(lab[ok], minlength=self.K), torch.bincount(lab, minlength=self.K)
+        r.update(accepted=acc.tolist(), rejected=(n - acc).tolist(), acc_rate=ok.float().mean().item(),
+                 conf_hist=torch.histc(self.last_conf.float(), bins, 0, 1).int().tolist())
+    if secs is not None: r['s'] = round(secs, 3)
+    return r
+DivGAN.state = _state
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #syn00001
+@dataclass
+class SynthSet:
+    "DivBFKD's synthetic distillation set: images in [0,1], the teacher's answers, the queries it cost."
+    x: torch.Tensor  # [M,C,H,W]
+    p: torch.Tensor  # [M,K]
+    queried: int  # images the teacher labelled to build it (≥ M with balancing)
+    def counts(self) -> list: "images per teacher class"; return torch.bincount(self.p.argmax(1), minlength=self.p.shape[1]).tolist()
+
+@torch.no_grad()
+def synth_set(G:nn.Module, teacher:Teacher, m:int, n_classes:int, tfm=None, # generator; images → teacher input
+              balance:bool=True, # rejection sampling on the teacher's argmax: m/K per class
+              chunk:int=1000, # images per generator batch and teacher query (4·B in the paper)
+              max_factor:float=20., # stop after max_factor·m queries (a class G never makes)
+              gen:torch.Generator|None=None) -> SynthSet:
+    "Generate, label once and (with `balance`) keep m/K images per teacher class."
+    tfm, dev = tfm or (lambda x: x), next(G.parameters()).device
+    G.train()   # batch statistics, as during GAN training
+    z_dim, per = G.z_dim, m // n_classes
+    need = torch.full((n_classes,), per if balance else m, device=dev)
+    xs, ps, queried = [], [], 0
+    while queried < max_factor * max(m, 1):
+        x = G(torch.randn(chunk, z_dim, device=dev, generator=gen))
+        p = teacher(tfm(x), phase='synthesize'); queried += chunk
+        if balance:
+            oh = F.one_hot(p.argmax(1), n_classes)
+            rank = (oh.cumsum(0) * oh).sum(1) - 1                       # position of each image within its class in this batch
+            keep = rank < need[p.argmax(1)]; need -= oh[keep].sum(0)
+        else:
+            keep = torch.arange(chunk, device=dev) < need[0]; need -= keep.sum()
+        xs.append(x[keep]); ps.append(p[keep])
+        if need.sum() == 0: break   # one host sync per chunk
+    else: warnings.warn(f"after {queried} queries the generator still had not produced {dict((k, v) for k, v in enumerate(need.tolist()) if v)} "
+                        f"more images of these classes (class: missing); the synthetic set has {m - int(need.sum())} images, not {m}")
+    return SynthSet(torch.cat(xs), torch.cat(ps), queried)
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #plt00001
+def plot_selection(history:list, # `DivGAN.history` (or result.extra['gan_history'])
+                   axs=None):
+    "Four panels: acceptance rate and pool's synthetic fraction per epoch, τ_k, latest confidence histogram, accepted/rejected per class."
+    import matplotlib.pyplot as plt
+    if axs is None: _, axs = plt.subplots(1, 4, figsize=(16, 3.2))
+    ep = [r['epoch'] for r in history]
+    ax = axs[0]
+    if 'acc_rate' in history[-1]: ax.plot(ep, [r.get('acc_rate', float('nan')) for r in history], label='acceptance rate')
+    ax.plot(ep, [r['pool_syn_frac'] for r in history], label="pool's synthetic fraction")
+    ax.set_xlabel('GAN epoch'); ax.set_ylim(0, 1); ax.legend(fontsize=8); ax.set_title('selection over training')
+    last = history[-1]; K = len(last['tau'])
+    axs[1].bar(range(K), last['tau'], color='tab:green'); axs[1].set_ylim(0.5, 1); axs[1].set_xticks(range(K))
+    axs[1].set_title(f"thresholds τ_k (q = {last['q']})"); axs[1].set_xlabel('class')
+    if 'conf_hist' in last:
+        h = last['conf_hist']; w = 1 / len(h)
+        axs[2].bar([w * (i + .5) for i in range(len(h))], h, width=w, color='tab:gray')
+        for v in (min(last['tau']), max(last['tau'])): axs[2].axvline(v, color='tab:green', ls='--', lw=1)
+        axs[2].set_title('teacher confidence, latest batch'); axs[2].set_xlabel('max T(x̃)  (dashed: τ range)')
+        a, rj = last['accepted'], last['rejected']
+        axs[3].bar(range(K), a, label='accepted', color='tab:green'); axs[3].bar(range(K), rj, bottom=a, label='rejected', color='tab:red', alpha=.5)
+        axs[3].set_xticks(range(K)); axs[3].set_title(f"epoch {last['epoch']}: by teacher class"); axs[3].legend(fontsize=8); axs[3].set_xlabel('class')
+    else:
+        for ax in axs[2:]: ax.axis('off'); ax.text(.5, .5, 'plain WGAN:\nno teacher queries', ha='center', va='center')
+    plt.tight_layout()
+    return axs
+
+def show_synth(s:SynthSet, n:int=8):
+    "A grid of n synthetic images per teacher class, titled with the teacher's confidence."
+    import matplotlib.pyplot as plt
+    K = s.p.shape[1]; conf, lab = s.p.max(1)
+    fig, axs = plt.subplots(K, n, figsize=(n * .9, K * .95), squeeze=False)
+    for k in range(K):
+        i = (lab == k).nonzero().flatten()[:n].cpu()
+        for j in range(n):
+            ax = axs[k, j]; ax.axis('off')
+            if j < len(i):
+                ax.imshow(s.x[i[j]].cpu().permute(1, 2, 0).squeeze(-1), cmap='gray', vmin=0, vmax=1); ax.set_title(f'{conf[i[j]]:.2f}', fontsize=7)
+        axs[k, 0].text(-0.3, .5, str(k), transform=axs[k, 0].transAxes, ha='right', va='center')
+    fig.suptitle("synthetic images by the teacher's class (title: its confidence)", fontsize=9); fig.tight_layout()
+    return fig
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #cfg00001
+_grey = lambda grey, rgb: ByDataset(mnist=grey, kmnist=grey, fashionmnist=grey, default=rgb)
+_COMMON = dict(q=0.1, thr_mode='quantile', lo=0.7, hi=0.99, per_class=100, n_critic=5, lam_gp=10., select=True, balance=True, critic_bn=True,
+               unlabeled=False, gen_chunk=None, max_factor=20., lr_decay=_grey(False, True))
+DIVBFKD_PRESETS = {
+    'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], z_dim=16, base=16, gan_bs=50, gan_opt='adam', gan_lr=1e-4, gan_epochs=2, m=200,
+                  epochs=1, bs=64, lr=1e-2),
+    'small': dict(_COMMON, **MTE_PRESETS['small'], z_dim=64, base=64, gan_bs=128, gan_opt='adam', gan_lr=1e-4, gan_epochs=40, m=5000,
+                  epochs=15, bs=128, lr=1e-2),
+    'paper': dict(_COMMON, **MTE_PRESETS['paper'], z_dim=ByDataset(mnist=100, kmnist=100, fashionmnist=200, default=256), base=256,
+                  gan_bs=250, gan_opt='rmsprop', gan_lr=5e-5,
+                  gan_epochs=ByDataset(mnist=500, kmnist=500, fashionmnist=1000, svhn=1000, cifar10=2000, cifar100=5000),
+                  m=ByDataset(mnist=24_000, kmnist=24_000, fashionmnist=48_000, default=40_000),
+                  epochs=ByDataset(mnist=100, kmnist=100, fashionmnist=200, svhn=200, cifar10=400, cifar100=1000), bs=250,
+                  lr=_grey(1e-2, 0.1), student=ByDataset(cifar100='resnet20', svhn='alexnet_half', cifar10='alexnet_half', default='lenet5_half'),
+                  teacher_arch=ByDataset(cifar100='resnet32', svhn='alexnet', cifar10='alexnet', default='lenet5'))}
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #mth00001
+@register_method('divbfkd', DIVBFKD_PRESETS)
+def divbfkd(cfg:RunConfig, cbs=()) -> RunResult:
+    "DivBFKD: N few-shot images + a black-box soft teacher → WGAN-GP with a high-confidence pool → balanced synthetic set → student."
+    cfg = preset(cfg); P = cfg.params
+    with Timer(cfg.device) as t:
+        teacher = run_teacher(cfg); teacher.require('soft', 'DivBFKD (it stores full probability vectors)')
+        _, fs, test, src = run_data(cfg)
+        spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
+        set_seed(cfg.seed)
+        tt = input_tfm(spec.name, cfg.student, augment=False)          # [0,1] 32-px images → the networks' input
+        xr = ImageTfm(size=32)(fs.x.to(dev))                           # the generator's space: [0,1], 32 px
+        p_real = teacher.label_set(xr, tt, 'distill')                  # step 0: once per real image
+        gan = DivGAN(xr, p_real, teacher, tt, None if P['unlabeled'] else fs.y, P['z_dim'], P['base'], P['gan_bs'], P['n_critic'], P['lam_gp'],
+                     P['gan_opt'], P['gan_lr'], P['q'], P['thr_mode'], P['lo'], P['hi'], P['per_class'], P['select'], P['critic_bn'], cfg.seed, dev, cbs)
+        for cb in cbs: cb.gan = gan; cb('before_gan')
+        with Timer(dev) as tg: gan.fit(P['gan_epochs'])                   # step 1
+        with Timer(dev) as tsyn:                                          # step 2
+            syn = synth_set(gan.G, teacher, P['m'], spec.n_classes, tt, P['balance'], P['gen_chunk'] or 4 * P['gan_bs'],
+                            P['max_factor'], gan.gen)
+        for cb in cbs: cb.synth = syn; cb('after_synthesis')
+        hist = _History()
+        with Timer(dev) as ts:
+            student, acc, tdl = train_student(cfg, torch.cat([xr, syn.x]), (torch.cat([p_real, syn.p]),), soft_ce, test, [hist, *cbs],
+                                              sched_func=multistep() if P['lr_decay'] else None, augment=True)
+    if cfg.out: atomic_torch_save({'z_dim': P['z_dim'], 'base': P['base'], 'state_dict': {k: v.cpu() for k, v in gan.G.state_dict().items()}},
+                                  ensure_dir(cfg.out)/'generator.pt')
+    n_ep = max(len(gan.history), 1)
+    times = dict(gan_s=tg.elapsed, gan_epoch_s=tg.elapsed / n_ep, synth_s=tsyn.elapsed, student_s=ts.elapsed,
+                 student_epoch_s=ts.elapsed / max(cfg.epochs, 1))
+    return finish(cfg, student, acc, tdl, teacher, t, src, times={k: round(v, 3) for k, v in times.items()}, gan_cancelled=gan.cancelled,
+                  synth=dict(m=len(syn.x), queried=syn.queried, per_class=syn.counts()), history=getattr(hist, 'rows', []), gan_history=gan.history)
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #abl00001
+ABLATION = (('Student-Alone', 'student-alone', {}), ('Standard-KD', 'standard-kd', {}),
+            ('plain WGAN', 'divbfkd', dict(select=False, balance=False)), ('+ AT', 'divbfkd', dict(balance=False)),
+            ('+ CB', 'divbfkd', dict(select=False)), ('DivBFKD (AT + CB)', 'divbfkd', {}))
+
+def divbfkd_ablation(cfg:RunConfig, # the DivBFKD config; its dataset, teacher, shots and seed are shared by every row
+                     only=None, # names of the rows to run (default: all of `ABLATION`)
+                    ) -> 'pd.DataFrame':
+    "The §1.6 ablation rows on one teacher, N and seed; with `cfg.out`, one folder per row (`row_slug`)."
+    return run_rows(cfg, ABLATION, only)

@@ -14,7 +14,7 @@ from ..data import ImageTfm, get_spec, input_tfm, random_affine
 from ..teacher import Teacher
 from ..learner import Callback
 from ..losses import soft_ce
-from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, preset, run_data, run_teacher, train_student, finish
+from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, preset, run_data, run_teacher, train_student, finish, run_rows
 
 # %% auto #0
 __all__ = ['MixUp', 'SOURCES', 'FSBBT_PRESETS', 'ABLATION', 'mixup_pool', 'CVAE', 'cvae_loss', 'train_cvae', 'hybrid_latents',
@@ -318,18 +318,11 @@ def fsbbt(cfg:RunConfig, cbs=()) -> RunResult:
                   cvae_history=pool.cvae_history[-1:] if pool.cvae_history else [])
 
 # %% ../../nbs/11_methods.fsbbt.ipynb #c279ed58
-ABLATION = (('student-alone', {}), ('standard-kd', {}), ('fsbbt', dict(cvae=False)), ('fsbbt', {}))
+ABLATION = (('Student-Alone', 'student-alone', {}), ('Standard-KD', 'standard-kd', {}), ('MixUp-only', 'fsbbt', dict(cvae=False)),
+            ('FS-BBT (MixUp + CVAE)', 'fsbbt', {}))
 
 def fsbbt_ablation(cfg:RunConfig, # the FS-BBT config; its dataset, teacher, shots and seed are shared by every row
+                   only=None, # names of the rows to run (default: all)
                   ) -> 'pd.DataFrame':
     "Student-Alone, Standard-KD, MixUp-only, MixUp + CVAE on one teacher, N and seed; with `cfg.out`, one folder per row."
-    from dataclasses import replace
-    import pandas as pd
-    from fskd_nb.baselines import METHODS
-    from fskd_nb.core import result_row
-    rows = []
-    for (m, extra), name in zip(ABLATION, ('Student-Alone', 'Standard-KD', 'MixUp-only', 'FS-BBT (MixUp + CVAE)')):
-        c = replace(cfg, method=m, params=dict(cfg.params, **extra) if m == 'fsbbt' else {},
-                    out=f'{cfg.out}/{name.split()[0].lower()}' if cfg.out else None)
-        rows.append(dict(row=name, **result_row(METHODS[m](c))))
-    return pd.DataFrame(rows)
+    return run_rows(cfg, ABLATION, only)
