@@ -14,3 +14,15 @@ def fake_rgb(n:int, n_classes:int, seed:int=1) -> torch.Tensor:
     "n uint8 3×32×32 images from torchvision's FakeData (CIFAR/SVHN shapes without the files)."
     x, _ = dataset_tensors(torchvision.datasets.FakeData(size=n, image_size=(3, 32, 32), num_classes=n_classes, random_offset=seed))
     return x
+
+def patch_fake_rgb(monkeypatch, module, ds:str, k:int, per_class:int):
+    "Point a method module's `run_data` at FakeData RGB images (`per_class` × k few-shot, 40 test) and its `run_teacher` at a counted stand-in."
+    from fskd_nb.data import Split
+    from fskd_nb.teacher import Teacher
+    fs = Split(fake_rgb(per_class * k, k), torch.arange(k).repeat(per_class), ds, k)
+    test = Split(fake_rgb(40, k, 7), torch.arange(40) % k, ds, k)
+    monkeypatch.setattr(module, 'run_data', lambda cfg: (fs, fs, test, 'fakedata'))
+    torch.manual_seed(0); W = torch.randn(3 * 32 * 32, k)
+    cnt = Counting(lambda xb: xb.flatten(1) @ W)   # a stand-in black box whose argmax varies with the image
+    monkeypatch.setattr(module, 'run_teacher', lambda cfg: Teacher(cnt, mode='soft', name=f"{cfg.params['teacher_arch']}-{ds}"))
+    return cnt

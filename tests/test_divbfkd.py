@@ -3,11 +3,11 @@ import json, math, warnings, pytest, torch
 import fskd_nb.methods.divbfkd as dv
 from fskd_nb.baselines import RunConfig, preset
 from fskd_nb.core import FskdError
-from fskd_nb.data import Split, ImageTfm, load_sample, few_shot
+from fskd_nb.data import ImageTfm, load_sample, few_shot
 from fskd_nb.models import get_model
 from fskd_nb.teacher import Teacher, AccessError, TeacherOutputError, QueryBudgetExceeded
 from fskd_nb.learner import Callback, CancelFitException
-from _helpers import Counting, mnist_teacher, fake_rgb
+from _helpers import Counting, mnist_teacher, patch_fake_rgb
 
 SMOKE = dict(method='divbfkd', config='smoke', sample=True, shots=20, progress=False, mte_images=0)
 
@@ -124,12 +124,7 @@ def test_paper_presets_follow_the_reference():
 @pytest.mark.parametrize('ds,k', [('cifar10', 10), ('svhn', 10)])
 def test_rgb_paper_code_path_on_fakedata(monkeypatch, tmp_path, ds, k):
     "The paper config's RGB models (AlexNet-Half student, 3-channel G/D, crop augmentation, lr steps) on FakeData shapes."
-    x = fake_rgb(4 * k, k); y = torch.arange(k).repeat(4)
-    fs, test = Split(x, y, ds, k), Split(fake_rgb(40, k, 7), torch.arange(40) % k, ds, k)
-    monkeypatch.setattr(dv, 'run_data', lambda cfg: (fs, fs, test, 'fakedata'))
-    torch.manual_seed(0); W = torch.randn(3 * 32 * 32, k)
-    cnt = Counting(lambda xb: xb.flatten(1) @ W)   # a stand-in black box whose argmax varies with the image
-    monkeypatch.setattr(dv, 'run_teacher', lambda cfg: Teacher(cnt, mode='soft', name=f"{cfg.params['teacher_arch']}-{ds}"))
+    cnt = patch_fake_rgb(monkeypatch, dv, ds, k, per_class=4)
     cfg = RunConfig(method='divbfkd', dataset=ds, epochs=1, bs=16, progress=False, out=str(tmp_path), mte_images=0,
                     params=dict(base=16, gan_bs=20, gan_epochs=1, m=40, max_factor=5))
     with warnings.catch_warnings():

@@ -3,11 +3,11 @@ import json, warnings, pytest, torch
 import fskd_nb.methods.fsbbt as fb
 from fskd_nb.baselines import RunConfig, preset
 from fskd_nb.core import FskdError
-from fskd_nb.data import Split, load_sample, input_tfm
+from fskd_nb.data import load_sample, input_tfm
 from fskd_nb.models import get_model
 from fskd_nb.teacher import Teacher, TeacherOutputError, QueryBudgetExceeded
 from fskd_nb.learner import Callback
-from _helpers import Counting, mnist_teacher, fake_rgb
+from _helpers import Counting, mnist_teacher, patch_fake_rgb
 
 SMALL = dict(n_mix=300, cvae_epochs=1)
 
@@ -106,12 +106,7 @@ def test_lr_steps_schedule():
 @pytest.mark.parametrize('ds,k', [('cifar10', 10), ('cifar100', 100)])
 def test_rgb_paper_code_path_on_fakedata(monkeypatch, tmp_path, ds, k):
     "The paper config's models and augmentation (AlexNet-Half / ResNet-20, conv CVAE, flip, lr steps) on FakeData shapes."
-    x = fake_rgb(2 * k, k); y = torch.arange(k).repeat(2)
-    fs, test = Split(x, y, ds, k), Split(fake_rgb(40, k, 7), torch.arange(40) % k, ds, k)
-    monkeypatch.setattr(fb, 'run_data', lambda cfg: (fs, fs, test, 'fakedata'))
-    torch.manual_seed(0); W = torch.randn(3 * 32 * 32, k)
-    cnt = Counting(lambda xb: xb.flatten(1) @ W)   # a stand-in black box whose argmax varies with the image
-    monkeypatch.setattr(fb, 'run_teacher', lambda cfg: Teacher(cnt, mode='soft', name=f"{cfg.params['teacher_arch']}-{ds}"))
+    cnt = patch_fake_rgb(monkeypatch, fb, ds, k, per_class=2)
     cfg = RunConfig(method='fsbbt', dataset=ds, epochs=1, bs=16, progress=False, out=str(tmp_path), mte_images=0,
                     params=dict(n_mix=64, cvae_epochs=1))
     with warnings.catch_warnings():
