@@ -130,7 +130,8 @@ def finish(cfg:RunConfig, student, acc:TestAccuracy, tdl, teacher:Teacher|None, 
                   acc_last=acc.acc_last, acc_best=acc.acc_best, agreement=ev.get('agreement'), mte=ev.get('mte'),
                   queries=led.as_dict() if led else {}, queries_total=led.charged if led else 0, wall_s=round(timer.elapsed + te.elapsed, 2),
                   device=str(default_device(cfg.device)), config=conf,
-                  extra=dict(kl=ev.get('kl'), teacher_acc=ev.get('teacher_acc'), per_class_acc=ev['per_class_acc'], n_test=len(tdl.x), **extra))
+                  extra=dict(kl=ev.get('kl'), teacher_acc=ev.get('teacher_acc'), per_class_acc=ev['per_class_acc'], n_test=len(tdl.x),
+                             **({'stopped': True} if getattr(acc, 'stopped', False) else {}), **extra))
     if cfg.out:   # the student's weights first, so that a result.json always has its checkpoint beside it
         atomic_torch_save({'arch': cfg.student, 'dataset': r.dataset, 'state_dict': {k: v.cpu() for k, v in student.state_dict().items()}}, ensure_dir(cfg.out)/'student.pt')
         r.save(cfg.out)

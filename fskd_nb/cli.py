@@ -36,6 +36,8 @@ def _add_common(p:argparse.ArgumentParser):
     g.add_argument('--mte-steps', type=int, default=None, help="transition-curve steps (default: the preset's, paper 200)")
     g.add_argument('--mte-k', type=int, default=None, help="steps the MTE averages (default: the preset's, paper 100)")
     g.add_argument('--set', dest='params', action='append', default=[], metavar='KEY=VALUE', help='method-specific setting (repeatable)')
+    g.add_argument('--live', type=float, default=None, metavar='SECONDS', nargs='?', const=10.,
+                   help='watch the run: dashboard PNGs and a status line every SECONDS (default 10) into OUT/live/ (one seed)')
 
 # %% ../nbs/09_cli.ipynb #5debba6d
 def parser() -> argparse.ArgumentParser:
@@ -81,7 +83,12 @@ def cmd_distill(a) -> int:
                     mte_images=a.mte_images, mte_steps=a.mte_steps, mte_k=a.mte_k,
                     params={k: _value(v) for k, v in (s.split('=', 1) for s in a.params)})
     preset(cfg)  # fail fast on an unknown method or config
-    rs = [METHODS[a.method](cfg)] if len(a.seed) == 1 else run_seeds(cfg, a.seed)
+    if a.live is not None:
+        from fskd_nb.dashboard import Monitor, Snapshots, run_watched
+        if len(a.seed) > 1: raise FskdError("--live watches one run: give one --seed")
+        if a.live <= 0: raise FskdError(f"--live takes seconds between snapshots (> 0), got {a.live}")
+        rs = [run_watched(cfg, [Monitor([Snapshots(Path(out)/'live', every=a.live)], every=a.live)])]
+    else: rs = [METHODS[a.method](cfg)] if len(a.seed) == 1 else run_seeds(cfg, a.seed)
     import pandas as pd
     df = pd.DataFrame([result_row(r) for r in rs])
     print(df[['method', 'dataset', 'seed', 'acc_last', 'acc_best', 'agreement', 'mte', 'queries_total', 'wall_s']].to_string(index=False))

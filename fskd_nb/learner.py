@@ -11,9 +11,9 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from .core import FskdError, CheckpointError, default_device, atomic_torch_save
 
 # %% auto #0
-__all__ = ['EVENTS', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback', 'multistep',
-           'cosine', 'sgd', 'Learner', 'ProgressCallback', 'save_checkpoint', 'load_checkpoint', 'SaveCheckpoint',
-           'StopAfter', 'MixedPrecision', 'ChannelsLast']
+__all__ = ['EVENTS', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback', 'notify',
+           'multistep', 'cosine', 'sgd', 'Learner', 'ProgressCallback', 'save_checkpoint', 'load_checkpoint',
+           'SaveCheckpoint', 'StopAfter', 'MixedPrecision', 'ChannelsLast']
 
 # %% ../nbs/05_learner.ipynb #bbd2efa1
 EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_pred', 'after_loss', 'before_step',
@@ -28,6 +28,12 @@ class Callback:
     def __call__(self, event:str):
         f = getattr(self, event, None)
         if f is not None: f()
+
+def notify(cbs, event:str, **attrs):
+    "Call `event` on each callback of `cbs` after setting `attrs` on it (how methods hand their teacher, GAN, samples... to dashboards)."
+    for cb in cbs:
+        for k, v in attrs.items(): setattr(cb, k, v)
+        cb(event)
 
 # %% ../nbs/05_learner.ipynb #9a2eb879
 def multistep(fracs=(0.5, 0.75), # fractions of training at which the lr is multiplied by `gamma`

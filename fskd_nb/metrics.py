@@ -58,3 +58,6 @@ class TestAccuracy(Callback):
         if (L.epoch + 1) % self.every and L.epoch + 1 != L.n_epochs: return
         self.acc_last = L.log['acc'] = accuracy(*predict(L.model, self.dl))
         self.acc_best = max(self.acc_best or 0., self.acc_last)
+    def after_fit(self): # a stopped run (`Learner.cancel`, a dashboard's Stop) reports the model it returns
+        self.stopped = self.learn.cancelled
+        if self.stopped: self.acc_last = accuracy(*predict(self.learn.model, self.dl)); self.acc_best = max(self.acc_best or 0., self.acc_last)

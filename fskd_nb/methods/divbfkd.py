@@ -10,7 +10,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from ..core import FskdError, RunResult, Timer, set_seed, default_device, atomic_torch_save, ensure_dir
 from ..data import ImageTfm, get_spec, input_tfm
 from ..teacher import Teacher
-from ..learner import Callback, CancelFitException, sgd, multistep
+from ..learner import Callback, CancelFitException, sgd, multistep, notify
 from ..losses import soft_ce
 from .fsbbt import _History
 from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, preset, run_data, run_teacher, train_student, finish, run_rows
@@ -113,7 +113,7 @@ class DivGAN:
         self.optG, self.optD = mk(self.G.parameters()), mk(self.D.parameters())
         self.q = q
         self.pool, self.pool_syn, self.epoch, self.steps, self.history, self.cancelled = self.x_real, 0, 0, 0, [], False
-        self._cand, self.last_conf, self.last_label = None, None, None
+        self._cand, self.last_x, self.last_conf, self.last_label = None, None, None, None   # the latest synthetic batch (dashboards)
     @property
     def q(self) -> float: return self._q
     @q.setter
@@ -145,7 +145,7 @@ def _gan_step(self:DivGAN, xr:torch.Tensor):
     with torch.no_grad(): xf = G(self.z(len(xr)))
     if self.select:
         conf, lab = self.teacher(self.tfm(xf), phase='synthesize').max(1)
-        self._buf.append((xf, lab, conf > self.tau[lab])); self.last_conf, self.last_label = conf, lab
+        self._buf.append((xf, lab, conf > self.tau[lab])); self.last_x, self.last_conf, self.last_label = xf, conf, lab
     D.requires_grad_(True)
     w = D(xr).mean() - D(xf).mean()   # the critic's estimate of the Wasserstein distance
     ld = -w + self.lam_gp * gradient_penalty(D, xr, xf, self.gen)
@@ -301,14 +301,15 @@ def divbfkd(cfg:RunConfig, cbs=()) -> RunResult:
         tt = input_tfm(spec.name, cfg.student, augment=False)          # [0,1] 32-px images → the networks' input
         xr = ImageTfm(size=32)(fs.x.to(dev))                           # the generator's space: [0,1], 32 px
         p_real = teacher.label_set(xr, tt, 'distill')                  # step 0: once per real image
+        notify(cbs, 'before_run', teacher=teacher, cfg=cfg, test=test, tfm=tt)   # dashboards: probe set, ledger
         gan = DivGAN(xr, p_real, teacher, tt, None if P['unlabeled'] else fs.y, P['z_dim'], P['base'], P['gan_bs'], P['n_critic'], P['lam_gp'],
                      P['gan_opt'], P['gan_lr'], P['q'], P['thr_mode'], P['lo'], P['hi'], P['per_class'], P['select'], P['critic_bn'], cfg.seed, dev, cbs)
-        for cb in cbs: cb.gan = gan; cb('before_gan')
+        notify(cbs, 'before_gan', gan=gan)
         with Timer(dev) as tg: gan.fit(P['gan_epochs'])                   # step 1
         with Timer(dev) as tsyn:                                          # step 2
             syn = synth_set(gan.G, teacher, P['m'], spec.n_classes, tt, P['balance'], P['gen_chunk'] or 4 * P['gan_bs'],
                             P['max_factor'], gan.gen)
-        for cb in cbs: cb.synth = syn; cb('after_synthesis')
+        notify(cbs, 'after_synthesis', synth=syn)
         hist = _History()
         with Timer(dev) as ts:
             student, acc, tdl = train_student(cfg, torch.cat([xr, syn.x]), (torch.cat([p_real, syn.p]),), soft_ce, test, [hist, *cbs],

@@ -12,7 +12,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from ..core import FskdError, RunResult, Timer, set_seed, default_device
 from ..data import ImageTfm, get_spec, input_tfm, random_affine
 from ..teacher import Teacher
-from ..learner import Callback
+from ..learner import Callback, notify
 from ..losses import soft_ce
 from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, preset, run_data, run_teacher, train_student, finish, run_rows
 
@@ -303,11 +303,12 @@ def fsbbt(cfg:RunConfig, cbs=()) -> RunResult:
         teacher = run_teacher(cfg); teacher.require('label', 'FS-BBT')
         _, fs, test, src = run_data(cfg)
         spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
+        notify(cbs, 'before_run', teacher=teacher, cfg=cfg, test=test, tfm=input_tfm(spec.name, cfg.student, augment=False))
         set_seed(cfg.seed)
         pool = fsbbt_pool(fs.unlabeled, teacher, spec.n_classes, input_tfm(spec.name, cfg.student, augment=False), P['n_mix'], P['alpha'],
                           P['thr'], P['cvae'], P['n_gen'], P['cvae_data'], P['cvae_epochs'], P['cvae_bs'], P['cvae_lr'], P['latent'],
                           seed=cfg.seed, device=dev)
-        for cb in cbs: cb.synth = pool; cb('after_synthesis')   # dashboards: the grids of `pool_samples(cb.synth)`
+        notify(cbs, 'after_synthesis', synth=pool)   # dashboards: the grids of `pool_samples(cb.synth)`
         hist = _History()
         with Timer(cfg.device) as ts:
             student, acc, tdl = train_student(cfg, pool.x, (pool.p,), soft_ce, test, [MixUpAffine(P['alpha'], P['rot'], P['shift'], P['flip'], P['combo']), hist, *cbs],

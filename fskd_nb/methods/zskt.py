@@ -7,12 +7,13 @@ from __future__ import annotations
 import copy, math, time
 from types import SimpleNamespace
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import FskdError, Timer, set_seed, default_device
+from ..core import FskdError, RunResult, Timer, set_seed, default_device
 from ..data import get_spec, DeviceLoader, input_tfm, load_split, load_sample
 from ..models import get_model, Activations
 from ..teacher import Teacher
 from ..losses import kd_kl, attention_transfer
 from ..metrics import predict, accuracy
+from ..learner import CancelFitException, notify
 from ..baselines import RunConfig, register_method, preset, run_teacher, finish, MTE_PRESETS
 
 # %% auto #0
@@ -154,7 +155,7 @@ def _layers(model) -> list:
 
 # %% ../../nbs/10_methods.zskt.ipynb #6d05c171
 @register_method('zskt', ZSKT_PRESETS)
-def zskt(cfg:RunConfig):
+def zskt(cfg:RunConfig, cbs=()) -> RunResult: # cbs: callbacks with `before_run` / `after_pseudo_batch` (dashboards)
     "Zero-shot KT: train `cfg.student` from a white-box teacher with generator pseudo-data only."
     cfg = preset(cfg); P = cfg.params; cfg.shots = 0
     with Timer(cfg.device) as t:
@@ -171,12 +172,17 @@ def zskt(cfg:RunConfig):
         schG, schS = (torch.optim.lr_scheduler.CosineAnnealingLR(o, n) for o in (optG, optS))
         ls, lt = P['layers'] or _layers(student), P['layers'] or _layers(teacher.model)
         tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=input_tfm(spec.name, cfg.student, augment=False), device=dev)
-        hist, acc = [], SimpleNamespace(acc_last=None, acc_best=None)
-        for b in range(n):
-            lg, lsv = zskt_step(G, student, teacher, optG, optS, torch.randn(cfg.bs, P['z_dim'], device=dev), P['beta'], P['n_s'], P['clip'], ls, lt)
-            schG.step(); schS.step()
-            if (b + 1) % P['eval_batches'] == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
-                acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
-                hist.append(dict(pseudo_batch=b + 1, loss_g=lg.item(), loss_s=lsv.item(), acc=acc.acc_last, s=round(time.perf_counter() - t.start, 1)))
-                if cfg.progress is not False: print(hist[-1], flush=True)
+        hist, acc = [], SimpleNamespace(acc_last=None, acc_best=None, stopped=False)
+        notify(cbs, 'before_run', teacher=teacher, cfg=cfg, test=test, tfm=tdl.tfm, G=G, student=student)
+        try:
+            for b in range(n):
+                lg, lsv = zskt_step(G, student, teacher, optG, optS, torch.randn(cfg.bs, P['z_dim'], device=dev), P['beta'], P['n_s'], P['clip'], ls, lt)
+                schG.step(); schS.step()
+                if (b + 1) % P['eval_batches'] == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
+                    acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
+                    hist.append(dict(pseudo_batch=b + 1, loss_g=lg.item(), loss_s=lsv.item(), acc=acc.acc_last, s=round(time.perf_counter() - t.start, 1)))
+                    if cfg.progress is not False: print(hist[-1], flush=True)
+                notify(cbs, 'after_pseudo_batch', it=b + 1, n_batches=n, loss_g=lg, loss_s=lsv)   # tensors: callbacks decide when to sync
+        except CancelFitException:   # a dashboard's Stop: the student as it is now is the result
+            acc.stopped, acc.acc_last = True, accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
     return finish(cfg, student, acc, tdl, teacher, t, 'none (zero-shot)', history=hist)
