@@ -52,6 +52,7 @@ class Monitor(Callback):
         self.teacher = self.gan = self.G = self.model = self.learn = self.synth = self.probe = self.t0 = None
         self.phase, self.steps, self.student_steps, self.q = 'idle', 0, 0, None
         self.samples, self.boundary, self.curve_ab, self.zrows, self.test_acc, self.result, self.error = None, [], None, [], [], None, None
+        self.sel_rows = []   # KD^3: one row per epoch of its instance selection (event `after_selection`)
         self.v = dict(samples=0, selection=0, boundary=0, curves=0)   # bumped when a panel's data changes
         self._t = 0.
     # controls: plain methods, so a widget, a script and a test drive them alike
@@ -97,9 +98,11 @@ def _after_epoch(self:Monitor):
     self.v['curves'] += 1
 def _after_fit(self:Monitor): self.probe_boundary(); self.snapshot()
 def _after_gan_epoch(self:Monitor): self.v['selection'] += 1; self.v['curves'] += 1
+def _after_selection(self:Monitor): self.sel_rows.append(dict(self.selection)); self.v['selection'] += 1
 
 Monitor.before_run, Monitor.before_gan, Monitor.after_synthesis = _before_run, _before_gan, _after_synthesis
 Monitor.before_fit, Monitor.after_epoch, Monitor.after_fit, Monitor.after_gan_epoch = _before_fit, _after_epoch, _after_fit, _after_gan_epoch
+Monitor.after_selection = _after_selection
 
 # %% ../nbs/13_dashboard.ipynb #49e97297
 def _step(self:Monitor, student:bool=False):
@@ -154,7 +157,7 @@ def _live_samples(self:Monitor):
 def _selection(self:Monitor) -> dict|None:
     "DivBFKD's selection state now: τ, q, the latest batch's confidence histogram, this epoch's accepted/rejected so far, history."
     g = self.gan
-    if g is None: return None
+    if g is None: return dict(kind='web', history=list(self.sel_rows)) if self.sel_rows else None   # KD^3's instance selection
     r = dict(q=g.q, tau=g.tau.tolist(), history=list(g.history), select=g.select)
     if g.last_conf is not None: r['conf_hist'] = torch.histc(g.last_conf.float(), 20, 0, 1).tolist()
     buf = getattr(g, '_buf', None)
@@ -241,9 +244,26 @@ def samples_html(s:dict|None, scale:int=2) -> str:
             f"number: its confidence<table style='font-size:10px;text-align:center;line-height:1'>{rows}</table></div>")
 
 # %% ../nbs/13_dashboard.ipynb #fec54642
+def _draw_web_selection(rows:list) -> bytes:
+    "KD^3: the share of the web pool selected per epoch, and what the selected are made of (share of each source)."
+    fig, axs = _fig(13, 2.8, 2)
+    ep = [r['epoch'] + 1 for r in rows]
+    axs[0].plot(ep, [r['ratio'] for r in rows], marker='o', label='selected / pool')
+    axs[0].plot(ep, [r['mean_w'] for r in rows], marker='x', ls='--', label='mean weight of the selected')
+    axs[0].set_ylim(0, 1.05); axs[0].legend(fontsize=8); axs[0].set_title('instance selection per epoch', fontsize=9)
+    srcs = [k for k in rows[-1] if k.startswith('share_')]
+    bottom = [0.] * len(rows)
+    for k in srcs:
+        v = [r.get(k, 0.) for r in rows]
+        axs[1].bar(ep, v, bottom=bottom, label=k[6:]); bottom = [b + x for b, x in zip(bottom, v)]
+    axs[1].set_ylim(0, 1); axs[1].legend(fontsize=7, loc='lower right'); axs[1].set_title('share of each source among the selected', fontsize=9)
+    for a in axs: a.set_xlabel('epoch'); a.set_xticks(ep)
+    return _png(fig)
+
 def draw_selection(s:dict|None) -> bytes|None:
     "Panel 2: confidence histogram with the τ range, accepted/rejected and τ_k per class, acceptance and pool fraction over time."
     if not s: return None
+    if s.get('kind') == 'web': return _draw_web_selection(s['history'])
     fig, axs = _fig(13, 2.8, 3)
     if 'conf_hist' in s and s['select']:
         h = s['conf_hist']; w = 1 / len(h)
@@ -319,7 +339,9 @@ def status_line(snap:dict) -> str:
     parts = [f"[{snap['t']:6.1f}s] {snap['method']} {snap['phase']}" + (' (paused)' if snap['paused'] else ''), f"step {snap['steps']}"]
     if snap['epoch'] is not None: parts.append(f"epoch {snap['epoch']}/{snap['n_epochs']}")
     s = snap['selection']
-    if s is not None and snap['phase'] == 'GAN':
+    if s is not None and s.get('kind') == 'web':
+        r = s['history'][-1]; parts.append(f"selected {r['ratio']:.2f} of the pool" + (f" (shifted {r['share_shifted']:.2f})" if 'share_shifted' in r else ''))
+    elif s is not None and snap['phase'] == 'GAN':
         parts.append(f"q {s['q']:.2f} τ {min(s['tau']):.2f}-{max(s['tau']):.2f}" + (f" acceptance {s['acc_rate']:.2f}" if 'acc_rate' in s else ''))
         if s['history']: parts.append(f"pool synthetic {s['history'][-1]['pool_syn_frac']:.2f}")
     rows = snap['boundary']['rows']
@@ -497,6 +519,8 @@ def _show_cost(self:Dashboard, snap:dict|None=None):
     snap = snap or self.snap
     s = snap and snap['selection']
     if not s: self.cost.value = f'q = {self.q_slider.value:.2f} (applies when the GAN starts)' if not self.q_slider.disabled else ''; return
+    if s.get('kind') == 'web':
+        r = s['history'][-1]; self.cost.value = f"instance selection, epoch {r['epoch'] + 1}: {r['n_selected']:,} web images kept ({r['ratio']:.0%} of the pool), mean weight {r['mean_w']:.2f}"; return
     g = self.monitor.gan; tau = g.tau.tolist() if g is not None else s['tau']
     q_syn = (snap['ledger'] or {}).get('by_phase', {}).get('synthesize', 0); acc = s.get('accepted_total', 0)
     self.cost.value = (f"q = {self.monitor.q:.2f} → τ_k ∈ [{min(tau):.3f}, {max(tau):.3f}] · synthetic images queried {q_syn:,} · accepted {acc:,}"
@@ -510,7 +534,7 @@ def _in_notebook() -> bool:
         return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
     except Exception: return False
 
-def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt
+def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt, kd3
          start:bool=True, # start training at once
          every:float|None=None, # seconds between refreshes (default: 1 in a notebook, 10 outside)
          folder:str|None=None, # outside a notebook: where the PNG snapshots go (default: <out>/live or runs/live-<method>)

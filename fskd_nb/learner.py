@@ -13,7 +13,7 @@ from .core import FskdError, CheckpointError, default_device, atomic_torch_save
 # %% auto #0
 __all__ = ['EVENTS', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback', 'notify',
            'multistep', 'cosine', 'sgd', 'Learner', 'ProgressCallback', 'save_checkpoint', 'load_checkpoint',
-           'SaveCheckpoint', 'StopAfter', 'MixedPrecision', 'ChannelsLast']
+           'SaveCheckpoint', 'StopAfter', 'MixedPrecision', 'ChannelsLast', 'GradClip']
 
 # %% ../nbs/05_learner.ipynb #bbd2efa1
 EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_pred', 'after_loss', 'before_step',
@@ -193,3 +193,9 @@ class ChannelsLast(Callback):
         if self.on: self.learn.model.to(memory_format=torch.channels_last)
     def before_batch(self):
         if self.on and self.learn.xb.ndim == 4: self.learn.xb = self.learn.xb.contiguous(memory_format=torch.channels_last)
+
+# %% ../nbs/05_learner.ipynb #gc000002
+class GradClip(Callback):
+    "Clip the global gradient norm to `max_norm` before each optimiser step."
+    def __init__(self, max_norm:float=5.): self.max_norm = max_norm
+    def before_step(self): torch.nn.utils.clip_grad_norm_([p for g in self.learn.opt.param_groups for p in g['params']], self.max_norm)

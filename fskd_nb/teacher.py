@@ -167,6 +167,17 @@ def _module(self:Teacher) -> nn.Module:
     self.require('white_box', 'teacher.module'); return self.model
 Teacher.logits, Teacher.activations, Teacher.module = _logits, _activations, _module
 
+def _features(self:Teacher, x:torch.Tensor, phase:str='distill') -> tuple[torch.Tensor, torch.Tensor]:
+    "(logits, penultimate features) in one pass through the module's `forward_features` and `head`; white_box only."
+    self.require('white_box', 'teacher.features()')
+    m = self.model
+    if not (hasattr(m, 'forward_features') and isinstance(getattr(m, 'head', None), nn.Module)):
+        raise AccessError(f"teacher.features() needs a module with forward_features() and a head (fskd_nb's models have both); {type(m).__name__} has not")
+    self.ledger.charge(phase, len(x))
+    f = m.forward_features(x)
+    return check_answer(m.head(f), len(x), self.n_classes), f
+Teacher.features = _features
+
 # %% ../nbs/03_teacher.ipynb #24080ff4
 def image_key(x:torch.Tensor) -> str:
     "A hash of one image's exact bytes, dtype and shape."

@@ -11,3 +11,4 @@ from .. import baselines  # registers student-alone, standard-kd, student-full
 from . import zskt  # registers zskt
 from . import fsbbt  # registers fsbbt
 from . import divbfkd  # registers divbfkd
+from . import kd3  # registers kd3
