@@ -8,7 +8,7 @@ import argparse, statistics as st, subprocess, sys
 from pathlib import Path
 import pandas as pd
 from fskd_nb.core import load_result
-from fskd_nb.methods.kd3 import ARMS, plot_selection
+from fskd_nb.methods.kd3 import ARMS, mean_selection, plot_selection
 
 p = argparse.ArgumentParser(); p.add_argument('--run', action='store_true'); p.add_argument('--runs', default='runs/kd3')
 p.add_argument('--png', default='nbs/images/kd3_selection.png'); p.add_argument('--set', action='append', default=[], help='extra --set for every arm')
@@ -18,7 +18,7 @@ a = p.parse_args(); runs = Path(a.runs)
 EXTRA = (('full, rho falls 1 -> 0.5 (rising threshold)', 'kd3', dict(rho_start=1.)),
          ('full, keep 80 %', 'kd3', dict(rho=.8)),
          ('full, 10 epochs (as many steps as KD on all data in 5)', 'kd3', dict(_epochs=10)),
-         ('+ selection, 10 epochs', 'kd3', dict(select=False, align=False, mixdist=False) | dict(select=True, _epochs=10)),
+         ('+ selection, 10 epochs', 'kd3', dict(select=True, align=False, mixdist=False, _epochs=10)),
          ('KD on all web data, 10 epochs', 'kd3', dict(select=False, align=False, mixdist=False, _epochs=10)),
          ('KD on all web data + MixDistribution', 'kd3', dict(select=False, align=False, mixdist=True)),
          ('KD on all web data + alignment + MixDistribution', 'kd3', dict(select=False, align=True, mixdist=True)))
@@ -49,8 +49,7 @@ if all(n in res for n, _, _ in ARMS):
           f"{'beats it by more than the spread' if gap > spread else 'does NOT beat it by more than the spread'}")
 print('\nselection per epoch (mean over seeds):')
 for n, rs in res.items():
-    sel = [r.extra['selection'] for r in rs]
-    df = pd.DataFrame([{k: st.mean(s[i][k] for s in sel) for k in sel[0][i] if k != 'epoch'} | {'epoch': i + 1} for i in range(len(sel[0]))])
+    df = pd.DataFrame(mean_selection(rs)); df['epoch'] = (df['epoch'] + 1).astype(int)
     print(f'  {n}\n' + df.round(3).to_string(index=False))
 print('\npool:', next(iter(res.values()))[0].extra['pool'], '| config:', {k: v for k, v in next(iter(res.values()))[0].config['params'].items()})
 if res:

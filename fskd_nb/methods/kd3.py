@@ -20,7 +20,7 @@ from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, pres
 # %% auto #0
 __all__ = ['SOURCES', 'WEB_MIX', 'OTHER_SPLITS', 'PAPER_MIX', 'KD3_PRESETS', 'ARMS', 'style_shift', 'WebPool', 'web_pool',
            'load_web_pool', 'show_pool', 'select_instances', 'mix_stats', 'info_nce', 'KD3Net', 'KD3Loss', 'Selection',
-           'kd3', 'kd3_ablation', 'plot_selection']
+           'kd3', 'kd3_ablation', 'mean_selection', 'plot_selection']
 
 # %% ../../nbs/15_methods.kd3.ipynb #k3000007
 def _smooth_noise(n:int, c:int, h:int, w:int, cells:int, gen, device) -> torch.Tensor:
@@ -255,7 +255,6 @@ class Selection(Callback):
         "The share of the pool kept in `epoch`."
         if self.rho_start is None: return self.rho
         return self.rho_start + (self.rho - self.rho_start) * epoch / max(n_epochs - 1, 1)
-        self.rows = []
     @torch.no_grad()
     def scores(self) -> torch.Tensor:
         "The current student's probabilities on the whole pool."
@@ -341,19 +340,22 @@ def kd3_ablation(cfg:RunConfig, # the KD^3 config (teacher_mode='white_box'); ev
     "The four arms on one seed; with `cfg.out`, one folder per arm."
     return run_rows(cfg, ARMS, only)
 
+def mean_selection(rs:list) -> list:
+    "The selection rows of several runs (seeds) averaged epoch by epoch."
+    sel = [r.extra['selection'] for r in rs]
+    return [{k: sum(s[i][k] for s in sel) / len(sel) for k in sel[0][i]} for i in range(len(sel[0]))]
+
 def plot_selection(results:dict, # arm name → list of `RunResult`s (seeds)
                    arm:str|None=None, # the arm whose selected set panel 2 breaks down (default: the last one that selects)
                    ax=None):
     "Selection ratio per epoch for each arm; what the selected images of `arm` are made of per epoch, beside the whole pool (means over seeds)."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw=dict(width_ratios=(1, 1.2)))
-    mean_rows = lambda rs: [{k: sum(r.extra['selection'][i][k] for r in rs) / len(rs) for k in rs[0].extra['selection'][i]}
-                            for i in range(len(rs[0].extra['selection']))]
     for name, rs in results.items():
-        m = mean_rows(rs)
+        m = mean_selection(rs)
         ax[0].plot([r['epoch'] + 1 for r in m], [r['ratio'] for r in m], marker='o', label=name)
     arm = arm or [n for n, rs in results.items() if rs[0].extra['selection'][0]['ratio'] < 1 or rs[0].config['params'].get('rho_start')][-1]
-    m, pool = mean_rows(results[arm]), results[arm][0].extra['pool']
+    m, pool = mean_selection(results[arm]), results[arm][0].extra['pool']
     tot, bottom = sum(pool.values()), [0.] * (len(m) + 1)
     for src in pool:
         v = [pool[src] / tot] + [r.get(f'share_{src}', 0.) for r in m]
