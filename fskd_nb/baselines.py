@@ -124,7 +124,7 @@ def finish(cfg:RunConfig, student, acc:TestAccuracy, tdl, teacher:Teacher|None, 
             xa, ca = agreeing_images(student, teacher, tdl.tfm(tdl.x), cfg.mte_images, seed=0)  # test set in a seeded random order
             ev['mte'] = mte(*transition_curves(student, teacher, xa, ca, cfg.mte_steps), cfg.mte_k)
     conf = {k: v for k, v in asdict(cfg).items() if k not in ('out', 'progress')}
-    conf.update(data_source=src, n_real=cfg.shots * get_spec(cfg.dataset).n_classes)
+    conf.update(data_source=src, n_real=cfg.shots * get_spec(cfg.dataset).n_classes if cfg.shots else extra.get('n_train'))
     led = teacher.ledger if teacher is not None else None
     r = RunResult(cfg.method, get_spec(cfg.dataset).name, teacher.name if teacher is not None else None, cfg.student, cfg.shots, cfg.seed,
                   acc_last=acc.acc_last, acc_best=acc.acc_best, agreement=ev.get('agreement'), mte=ev.get('mte'),

@@ -53,6 +53,7 @@ class Monitor(Callback):
         self.phase, self.steps, self.student_steps, self.q = 'idle', 0, 0, None
         self.samples, self.boundary, self.curve_ab, self.zrows, self.test_acc, self.result, self.error = None, [], None, [], [], None, None
         self.sel_rows = []   # KD^3: one row per epoch of its instance selection (event `after_selection`)
+        self.skd_rows = []   # LightSKD: one row per epoch of its loss terms and the probe images' sorted softmax (event `after_skd_epoch`)
         self.v = dict(samples=0, selection=0, boundary=0, curves=0)   # bumped when a panel's data changes
         self._t = 0.
     # controls: plain methods, so a widget, a script and a test drive them alike
@@ -72,13 +73,13 @@ class Monitor(Callback):
 # %% ../nbs/13_dashboard.ipynb #aa3130d5
 @torch.no_grad()
 def _before_run(self:Monitor):
-    "The method's teacher and test set are known: fix the probe images and the teacher's answers on them (phase 'metric')."
+    "The method's teacher and test set are known: fix the probe images and the teacher's answers on them (phase 'metric'; no teacher: none)."
     self.t0, self.phase = time.monotonic(), 'setup'
     dev = default_device(self.cfg.device) if getattr(self, 'cfg', None) is not None else torch.device('cpu')
     n = min(self.n_probe, len(self.test.x))
     idx = torch.randperm(len(self.test.x), generator=torch.Generator().manual_seed(0))[:n]
     self.probe, self.probe_y = self.tfm(self.test.x[idx].to(dev)), self.test.y[idx].to(dev)
-    self.probe_t = torch.cat([self.teacher(b, phase='metric') for b in self.probe.split(1000)]).argmax(1)
+    self.probe_t = torch.cat([self.teacher(b, phase='metric') for b in self.probe.split(1000)]).argmax(1) if self.teacher is not None else None
     if getattr(self, 'student', None) is not None: self.model, self.phase = self.student, 'student (zero-shot)'   # ZSKT
     self.snapshot()
 
@@ -99,10 +100,19 @@ def _after_epoch(self:Monitor):
 def _after_fit(self:Monitor): self.probe_boundary(); self.snapshot()
 def _after_gan_epoch(self:Monitor): self.v['selection'] += 1; self.v['curves'] += 1
 def _after_selection(self:Monitor): self.sel_rows.append(dict(self.selection)); self.v['selection'] += 1
+@torch.no_grad()
+def _after_skd_epoch(self:Monitor):
+    "LightSKD: the epoch's loss terms, and the mean sorted softmax of the probe images (DSR's effect on the output's shape)."
+    row = dict(self.skd)
+    if self.model is not None and self.probe is not None:
+        m = self.model; was = m.training; m.eval()
+        p = torch.cat([m(b).float().softmax(1) for b in self.probe.split(1000)]); m.train(was)
+        row['profile'] = p.sort(1, descending=True).values.mean(0).tolist()
+    self.skd_rows.append(row); self.v['selection'] += 1
 
 Monitor.before_run, Monitor.before_gan, Monitor.after_synthesis = _before_run, _before_gan, _after_synthesis
 Monitor.before_fit, Monitor.after_epoch, Monitor.after_fit, Monitor.after_gan_epoch = _before_fit, _after_epoch, _after_fit, _after_gan_epoch
-Monitor.after_selection = _after_selection
+Monitor.after_selection, Monitor.after_skd_epoch = _after_selection, _after_skd_epoch
 
 # %% ../nbs/13_dashboard.ipynb #49e97297
 def _step(self:Monitor, student:bool=False):
@@ -130,8 +140,9 @@ def _probe_boundary(self:Monitor):
     t0, m = time.monotonic(), self.model; was = m.training; m.eval()
     with torch.no_grad(): s = m(self.probe).float().argmax(1)
     m.train(was)
-    ok = s == self.probe_t
-    row = dict(step=self.student_steps, acc=(s == self.probe_y).float().mean().item() * 100, agreement=ok.float().mean().item() * 100)
+    row = dict(step=self.student_steps, acc=(s == self.probe_y).float().mean().item() * 100)
+    ok = s == self.probe_t if self.probe_t is not None else torch.zeros_like(s, dtype=torch.bool)   # no teacher: accuracy only
+    if self.probe_t is not None: row['agreement'] = ok.float().mean().item() * 100
     i = ok.nonzero().flatten()[:self.mte_images]
     if len(i):
         pA, pB = transition_curves(m, self.teacher, self.probe[i], s[i], self.mte_steps)
@@ -157,6 +168,7 @@ def _live_samples(self:Monitor):
 def _selection(self:Monitor) -> dict|None:
     "DivBFKD's selection state now: τ, q, the latest batch's confidence histogram, this epoch's accepted/rejected so far, history."
     g = self.gan
+    if g is None and self.skd_rows: return dict(kind='skd', history=list(self.skd_rows))   # LightSKD's loss terms and profile
     if g is None: return dict(kind='web', history=list(self.sel_rows)) if self.sel_rows else None   # KD^3's instance selection
     r = dict(q=g.q, tau=g.tau.tolist(), history=list(g.history), select=g.select)
     if g.last_conf is not None: r['conf_hist'] = torch.histc(g.last_conf.float(), 20, 0, 1).tolist()
@@ -260,10 +272,25 @@ def _draw_web_selection(rows:list) -> bytes:
     for a in axs: a.set_xlabel('epoch'); a.set_xticks(ep)
     return _png(fig)
 
+def _draw_skd(rows:list) -> bytes:
+    "LightSKD: the loss terms per epoch, and the probe images' mean sorted softmax in the first and the latest epoch."
+    fig, axs = _fig(13, 2.8, 2)
+    ep = [r['epoch'] + 1 for r in rows]
+    for k in ('ce', 'ce_aux', 'drg', 'dsr'):
+        if any(r.get(k) for r in rows): axs[0].plot(ep, [r.get(k, 0.) for r in rows], marker='o', ms=3, label=k)
+    axs[0].set_xlabel('epoch'); axs[0].set_xticks(ep); axs[0].legend(fontsize=8); axs[0].set_title('loss terms (epoch means)', fontsize=9)
+    pr = [r for r in rows if 'profile' in r]
+    for r in (pr[:1] + pr[-1:] if len(pr) > 1 else pr):
+        axs[1].plot(range(1, len(r['profile']) + 1), r['profile'], marker='.', label=f"epoch {r['epoch'] + 1}")
+    if pr: axs[1].set_yscale('log'); axs[1].legend(fontsize=8)
+    axs[1].set_xlabel('rank'); axs[1].set_title('probe images: mean sorted softmax', fontsize=9)
+    return _png(fig)
+
 def draw_selection(s:dict|None) -> bytes|None:
-    "Panel 2: confidence histogram with the τ range, accepted/rejected and τ_k per class, acceptance and pool fraction over time."
+    "Panel 2: confidence histogram with the τ range, accepted/rejected and τ_k per class, acceptance and pool fraction over time (KD^3: its selection; LightSKD: its loss terms and profile)."
     if not s: return None
     if s.get('kind') == 'web': return _draw_web_selection(s['history'])
+    if s.get('kind') == 'skd': return _draw_skd(s['history'])
     fig, axs = _fig(13, 2.8, 3)
     if 'conf_hist' in s and s['select']:
         h = s['conf_hist']; w = 1 / len(h)
@@ -324,7 +351,8 @@ def draw_curves(c:dict) -> bytes|None:
     ax.set_title("student's training loss", fontsize=9)
     if c['probe']:
         st = [r['step'] for r in c['probe']]
-        ac.plot(st, [r['acc'] for r in c['probe']], label='probe accuracy'); ac.plot(st, [r['agreement'] for r in c['probe']], label='agreement with teacher')
+        ac.plot(st, [r['acc'] for r in c['probe']], label='probe accuracy')
+        if 'agreement' in c['probe'][-1]: ac.plot(st, [r.get('agreement') for r in c['probe']], label='agreement with teacher')
     if c.get('test'): ac.plot([r['step'] for r in c['test']], [r['acc'] for r in c['test']], marker='o', ms=3, ls='--', label='test accuracy')
     ac.set_xlabel('student step'); ac.set_title('accuracy and agreement (%)', fontsize=9)
     for a in axs[-2:]:
@@ -339,14 +367,16 @@ def status_line(snap:dict) -> str:
     parts = [f"[{snap['t']:6.1f}s] {snap['method']} {snap['phase']}" + (' (paused)' if snap['paused'] else ''), f"step {snap['steps']}"]
     if snap['epoch'] is not None: parts.append(f"epoch {snap['epoch']}/{snap['n_epochs']}")
     s = snap['selection']
-    if s is not None and s.get('kind') == 'web':
+    if s is not None and s.get('kind') == 'skd':
+        r = s['history'][-1]; parts.append('loss ' + ' '.join(f'{k} {r[k]:.3f}' for k in ('ce', 'ce_aux', 'drg', 'dsr') if r.get(k)))
+    elif s is not None and s.get('kind') == 'web':
         r = s['history'][-1]; parts.append(f"selected {r['ratio']:.2f} of the pool" + (f" (shifted {r['share_shifted']:.2f})" if 'share_shifted' in r else ''))
     elif s is not None and snap['phase'] == 'GAN':
         parts.append(f"q {s['q']:.2f} τ {min(s['tau']):.2f}-{max(s['tau']):.2f}" + (f" acceptance {s['acc_rate']:.2f}" if 'acc_rate' in s else ''))
         if s['history']: parts.append(f"pool synthetic {s['history'][-1]['pool_syn_frac']:.2f}")
     rows = snap['boundary']['rows']
     if rows:
-        r = rows[-1]; parts.append(f"probe acc {r['acc']:.1f} agree {r['agreement']:.1f}" + (f" MTE {r['mte']:.3f}" if 'mte' in r else ''))
+        r = rows[-1]; parts.append(f"probe acc {r['acc']:.1f}" + (f" agree {r['agreement']:.1f}" if 'agreement' in r else '') + (f" MTE {r['mte']:.3f}" if 'mte' in r else ''))
     if snap['ledger']: parts.append(f"queries {snap['ledger']['charged']:,} charged " + str(snap['ledger']['by_phase']).replace("'", ''))
     if snap['result'] is not None: parts.append(f"→ acc_last {snap['result'].acc_last:.2f}")
     if snap['error']: parts.append(f"error: {snap['error']}")
@@ -519,6 +549,8 @@ def _show_cost(self:Dashboard, snap:dict|None=None):
     snap = snap or self.snap
     s = snap and snap['selection']
     if not s: self.cost.value = f'q = {self.q_slider.value:.2f} (applies when the GAN starts)' if not self.q_slider.disabled else ''; return
+    if s.get('kind') == 'skd':
+        r = s['history'][-1]; self.cost.value = f"self-distillation, epoch {r['epoch'] + 1}: no teacher, no queries; DRG {r['drg']:.3f}, DSR {r['dsr']:.3f}"; return
     if s.get('kind') == 'web':
         r = s['history'][-1]; self.cost.value = f"instance selection, epoch {r['epoch'] + 1}: {r['n_selected']:,} web images kept ({r['ratio']:.0%} of the pool), mean weight {r['mean_w']:.2f}"; return
     g = self.monitor.gan; tau = g.tau.tolist() if g is not None else s['tau']
@@ -534,7 +566,7 @@ def _in_notebook() -> bool:
         return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
     except Exception: return False
 
-def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt, kd3
+def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt, kd3, lightskd
          start:bool=True, # start training at once
          every:float|None=None, # seconds between refreshes (default: 1 in a notebook, 10 outside)
          folder:str|None=None, # outside a notebook: where the PNG snapshots go (default: <out>/live or runs/live-<method>)

@@ -13,7 +13,7 @@ from .core import FskdError
 # %% auto #0
 __all__ = ['DATASETS', 'DatasetNotFound', 'DatasetSpec', 'get_spec', 'cache_dir', 'data_root', 'Split', 'dataset_tensors',
            'load_split', 'assets_dir', 'load_sample', 'make_sample', 'few_shot_indices', 'few_shot', 'ImageTfm',
-           'random_crop', 'random_affine', 'DeviceLoader', 'input_tfm']
+           'random_crop', 'random_affine', 'random_resized_crop', 'DeviceLoader', 'input_tfm']
 
 # %% ../nbs/01_data.ipynb #db4c4b25
 class DatasetNotFound(FskdError): "The dataset's files are not where fskd_nb looked, and could not be downloaded."
@@ -201,9 +201,11 @@ class ImageTfm:
     mean: tuple|None = None; std: tuple|None = None  # normalisation (None: keep [0,1])
     pad: int = 0  # random-crop padding in pixels (training only)
     flip: bool = False  # random horizontal flip (training only)
+    rrc: tuple|None = None  # RandomResizedCrop area range, e.g. (0.08, 1) (training only)
     def __call__(self, x:torch.Tensor, train:bool=False, gen:torch.Generator|None=None) -> torch.Tensor:
         x = x.float().div_(255) if x.dtype == torch.uint8 else x.float()
         if self.size and x.shape[-1] != self.size: x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False)
+        if train and self.rrc: x = random_resized_crop(x, self.rrc, gen=gen)
         if train and self.pad: x = random_crop(x, self.pad, gen)
         if train and self.flip: x = torch.where(torch.rand(len(x), 1, 1, 1, device=x.device, generator=gen) < 0.5, x.flip(-1), x)
         if self.mean is not None: x = (x - x.new_tensor(self.mean).view(1, -1, 1, 1)) / x.new_tensor(self.std).view(1, -1, 1, 1)
@@ -235,6 +237,26 @@ def random_affine(x:torch.Tensor, # float images [B,C,H,W]
     theta = torch.stack([torch.stack([a.cos() * s, -a.sin(), t[:, 0]], 1), torch.stack([a.sin() * s, a.cos(), t[:, 1]], 1)], 1)
     grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
     return F.grid_sample(x, grid, mode='bilinear', padding_mode='border', align_corners=False)
+
+# %% ../nbs/01_data.ipynb #rrc00002
+def random_resized_crop(x:torch.Tensor, # float images [B,C,H,W]
+                        scale:tuple=(0.08, 1.), # range of the box's share of the image area
+                        ratio:tuple=(3/4, 4/3), # range of the box's aspect ratio (width / height)
+                        gen:torch.Generator|None=None) -> torch.Tensor:
+    "A random box per image (area share in `scale`, aspect in `ratio`), resized to the image's size; batched on the device."
+    B, _, H, W = x.shape; dev = x.device
+    u = torch.rand(3, B, 10, device=dev, generator=gen)
+    area = scale[0] + (scale[1] - scale[0]) * u[0]
+    r = torch.exp(math.log(ratio[0]) + (math.log(ratio[1]) - math.log(ratio[0])) * u[1])
+    w, h = (area * r * H / W).sqrt(), (area / r * W / H).sqrt()   # box sides as fractions of the image's
+    ok = (w <= 1) & (h <= 1)
+    first = torch.where(ok.any(1), ok.float().argmax(1), torch.full((B,), -1, device=dev))   # the first box that fits, else none
+    pick = lambda t: torch.where(first >= 0, t.gather(1, first.clamp_min(0)[:, None])[:, 0], torch.ones(B, device=dev))
+    w, h = pick(w), pick(h)
+    cx, cy = (torch.rand(2, B, device=dev, generator=gen) * 2 - 1) * torch.stack([1 - w, 1 - h])   # box centre in [-1, 1] coordinates
+    z = torch.zeros(B, device=dev)
+    theta = torch.stack([torch.stack([w, z, cx], 1), torch.stack([z, h, cy], 1)], 1)
+    return F.grid_sample(x, F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False), mode='bilinear', align_corners=False)
 
 # %% ../nbs/01_data.ipynb #96d06136
 class DeviceLoader:

@@ -86,8 +86,8 @@ class ResNet(nn.Module):
     def forward(self, x): return self.head(self.forward_features(x))
 
 def resnet_cifar(depth:int, n_classes:int=10, in_ch:int=3) -> ResNet:
-    "ResNet-`depth` for CIFAR (depth = 6n+2: 20, 32, 44, 56, 110), option-A shortcuts."
-    if (depth - 2) % 6: raise FskdError(f"CIFAR ResNet depth must be 6n+2 (20, 32, 44, 56, 110), not {depth}")
+    "ResNet-`depth` for CIFAR (depth = 6n+2: 8, 20, 32, 44, 56, 110), option-A shortcuts."
+    if (depth - 2) % 6 or depth < 8: raise FskdError(f"CIFAR ResNet depth must be 6n+2 (8, 20, 32, 44, 56, 110), not {depth}")
     return ResNet([(depth - 2)//6]*3, (16, 32, 64), n_classes, in_ch, option='A')
 
 def resnet18(n_classes=10, in_ch=3): "ResNet-18, CIFAR stem (3×3 conv, no max-pool)."; return ResNet([2, 2, 2, 2], (64, 128, 256, 512), n_classes, in_ch)
@@ -130,7 +130,7 @@ class WideResNet(nn.Module):
 
 # %% ../nbs/02_models.ipynb #d8586c99
 MODELS = {'lenet5': LeNet5, 'lenet5_half': partial(LeNet5, half=True), 'alexnet': AlexNet, 'alexnet_half': partial(AlexNet, half=True),
-          'resnet20': partial(resnet_cifar, 20), 'resnet32': partial(resnet_cifar, 32), 'resnet18': resnet18, 'resnet34': resnet34,
+          'resnet8': partial(resnet_cifar, 8), 'resnet20': partial(resnet_cifar, 20), 'resnet32': partial(resnet_cifar, 32), 'resnet18': resnet18, 'resnet34': resnet34,
           'wrn_16_1': partial(WideResNet, 16, 1), 'wrn_16_2': partial(WideResNet, 16, 2), 'wrn_40_1': partial(WideResNet, 40, 1),
           'wrn_40_2': partial(WideResNet, 40, 2)}
 

@@ -12,3 +12,4 @@ from . import zskt  # registers zskt
 from . import fsbbt  # registers fsbbt
 from . import divbfkd  # registers divbfkd
 from . import kd3  # registers kd3
+from . import lightskd  # registers lightskd
