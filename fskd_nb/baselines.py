@@ -19,9 +19,9 @@ from .metrics import TestAccuracy, evaluate
 from .transition import agreeing_images, transition_curves, mte
 
 # %% auto #0
-__all__ = ['METHODS', 'PRESETS', 'MTE_PRESETS', 'RunConfig', 'ByDataset', 'register_method', 'preset', 'run_data', 'run_teacher',
-           'train_student', 'finish', 'student_alone', 'standard_kd', 'student_full', 'run_seeds', 'row_slug',
-           'run_rows']
+__all__ = ['METHODS', 'PRESETS', 'MTE_PRESETS', 'RunConfig', 'ByDataset', 'register_method', 'preset', 'run_splits', 'run_data',
+           'run_teacher', 'train_student', 'finish', 'student_alone', 'standard_kd', 'student_full', 'run_seeds',
+           'row_slug', 'run_rows']
 
 # %% ../nbs/08_baselines.ipynb #98736600
 @dataclass
@@ -82,15 +82,17 @@ def preset(cfg:RunConfig) -> RunConfig:
     return cfg
 
 # %% ../nbs/08_baselines.ipynb #99cfc8c9
-def run_data(cfg:RunConfig) -> tuple[Split, Split, Split, str]:
-    "(full train split, few-shot subset, test split, source) for `cfg`; source is 'full' or 'sample'."
+def run_splits(cfg:RunConfig) -> tuple[Split, Split, str]:
+    "(train split, test split, source) for `cfg`: the real splits, or the embedded MNIST sample; source is 'full' or 'sample'."
     spec = get_spec(cfg.dataset)
     if cfg.sample:
         if spec.name != 'mnist': raise FskdError(f"the embedded sample is MNIST only; drop --sample to use {spec.name}")
-        train, test, src = load_sample('train'), load_sample('test'), 'sample'
-    else:
-        train = load_split(spec.name, 'train', cfg.data_root, cfg.download)
-        test, src = load_split(spec.name, 'test', cfg.data_root, cfg.download), 'full'
+        return load_sample('train'), load_sample('test'), 'sample'
+    return load_split(spec.name, 'train', cfg.data_root, cfg.download), load_split(spec.name, 'test', cfg.data_root, cfg.download), 'full'
+
+def run_data(cfg:RunConfig) -> tuple[Split, Split, Split, str]:
+    "(full train split, few-shot subset, test split, source) for `cfg`; source is 'full' or 'sample'."
+    train, test, src = run_splits(cfg)
     return train, few_shot(train, cfg.shots, cfg.seed), test, src
 
 def run_teacher(cfg:RunConfig) -> Teacher:

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest, torch, torch.nn as nn
 from fskd_nb.baselines import RunConfig, preset
 from fskd_nb.core import FskdError, load_result
-from fskd_nb.data import Split
+from fskd_nb.data import Split, DeviceLoader
+from fskd_nb.learner import Learner
 from fskd_nb.models import get_model
 import fskd_nb.methods.lightskd as S
 from _helpers import fake_rgb
@@ -43,8 +44,6 @@ def test_dsr_target_follows_dsr_not_drg():
     for drg in (False, True):
         net = S.LightSKDNet(get_model('resnet8', 10, 1), 10, x, adapter=drg)
         sd = S.SelfDistill(net, drg=drg, dsr=True)
-        from fskd_nb.learner import Learner
-        from fskd_nb.data import DeviceLoader
         L = Learner(net, DeviceLoader(x, y, bs=8, shuffle=True, drop_last=True), sd.loss, cbs=[sd], progress=False)
         L.fit(1)
         assert sd.s_prev is not None and sd.rows[0]['dsr'] > 0

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..core import FskdError, RunResult, Timer, set_seed, default_device
-from ..data import DeviceLoader, Split, get_spec, input_tfm, load_split, load_sample, few_shot
+from ..data import DeviceLoader, Split, get_spec, input_tfm, load_sample, few_shot
 from ..models import get_model, Activations
 from ..learner import Learner, Callback, notify, multistep, sgd, MixedPrecision, ChannelsLast
 from ..metrics import TestAccuracy
-from ..baselines import RunConfig, ByDataset, register_method, preset, finish, run_rows
+from ..baselines import RunConfig, ByDataset, register_method, preset, run_splits, finish, run_rows
 
 # %% auto #0
 __all__ = ['LIGHTSKD_PRESETS', 'ARMS', 'Staged', 'as_staged', 'SepConv', 'Adapter', 'kl_t', 'drg_loss', 'sorted_logits',
@@ -154,10 +154,10 @@ def lightskd(cfg:RunConfig, cbs=(), train:Split|None=None, # your own labelled t
     aux = P['drg'] if P['aux'] is None else P['aux']
     with Timer(cfg.device) as t:
         spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
-        src = 'sample' if cfg.sample else 'full'
-        if cfg.sample and spec.name != 'mnist': raise FskdError(f"the embedded sample is MNIST only; drop --sample to use {spec.name}")
-        if train is None: train = load_sample('train') if cfg.sample else load_split(spec.name, 'train', cfg.data_root, cfg.download)
-        if test is None: test = load_sample('test') if cfg.sample else load_split(spec.name, 'test', cfg.data_root, cfg.download)
+        if train is None or test is None:
+            tr, te, src = run_splits(cfg)
+            train, test = train if train is not None else tr, test if test is not None else te
+        else: src = 'sample' if cfg.sample else 'full'
         k = P['n_train'] // spec.n_classes if P['n_train'] and P['n_train'] < len(train) else None
         if k: train = few_shot(train, k, cfg.seed)   # a balanced subset, drawn with the run's seed
         cfg = replace(cfg, shots=k)
