@@ -9,7 +9,7 @@ import argparse, statistics as st, subprocess, sys
 from pathlib import Path
 import pandas as pd, torch
 from fskd_nb.core import load_result
-from fskd_nb.data import load_split, input_tfm
+from fskd_nb.data import load_split, input_tfm, get_spec
 from fskd_nb.models import get_model
 from fskd_nb.methods.lightskd import ARMS, sorted_probs, plot_profiles
 
@@ -56,7 +56,7 @@ for n, rs in res.items():
     ps = []
     for d in sorted((runs / slug(n)).glob('seed_*')):
         ck = torch.load(d / 'student.pt', weights_only=True)
-        m = get_model(ck['arch'], 10, x.shape[1]); m.load_state_dict(ck['state_dict']); ps.append(sorted_probs(m, x))
+        m = get_model(ck['arch'], get_spec(r0.dataset).n_classes, x.shape[1]); m.load_state_dict(ck['state_dict']); ps.append(sorted_probs(m, x))
     prof[n] = torch.stack(ps).mean(0)   # the seeds' mean profile per image
 print('\nmean sorted softmax over 500 test images (top 4 ranks) and entropy:')
 print(pd.DataFrame([dict(arm=n, **{f'p{i + 1}': round(float(p.mean(0)[i]), 4) for i in range(4)},
