@@ -10,9 +10,9 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['RESULT_FIELDS', 'FskdError', 'OutputDirError', 'CheckpointError', 'default_device', 'set_seed', 'Timer', 'ensure_dir',
-           'atomic_write', 'atomic_torch_save', 'package_version', 'RunResult', 'load_result', 'result_row',
-           'load_results', 'summarize', 'pm_table']
+__all__ = ['RESULT_FIELDS', 'GROUP_IGNORED', 'FskdError', 'OutputDirError', 'CheckpointError', 'default_device', 'set_seed',
+           'Timer', 'ensure_dir', 'atomic_write', 'atomic_torch_save', 'package_version', 'RunResult', 'load_result',
+           'result_row', 'load_results', 'summarize', 'pm_table', 'group_results']
 
 # %% ../nbs/00_core.ipynb #241f24a4
 class FskdError(Exception):
@@ -184,3 +184,43 @@ def pm_table(summary, digits:int=2):
         out[c] = [f'{a:.{digits}f}' + (f' ± {b:.{digits}f}' if b == b else '') for a, b in zip(m, sd)]
     out['seeds'] = summary['seeds'].values
     return out
+
+# %% ../nbs/00_core.ipynb #grp00002
+GROUP_IGNORED = ('seed', 'data_root', 'record', 'progress', 'out')   # config keys that do not make two runs different experiments
+
+def _flat(d:dict, prefix:str='') -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and k == 'params': out.update(_flat(v, 'params.'))
+        else: out[prefix + k] = json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v
+    return out
+
+def group_results(root:str|Path, # folder searched recursively for result.json files
+                  cols=('acc_last', 'acc_best', 'agreement', 'mte', 'queries_total', 'wall_s')):
+    "(mean ± std table with one row per config, the config keys that differ between rows); an error for a seed repeated in one config."
+    import pandas as pd
+    paths = sorted(Path(root).rglob('result.json'))
+    if not paths: raise FskdError(f"no result.json under {str(root)!r}; run a method with --out first")
+    groups = {}
+    for p in paths:
+        r = load_result(p)
+        c = _flat({k: v for k, v in r.config.items() if k not in GROUP_IGNORED}); c['method'] = r.method
+        groups.setdefault(json.dumps(c, sort_keys=True, default=str), (c, []))[1].append((p, r))
+    confs = [c for c, _ in groups.values()]
+    differ = sorted(k for k in set().union(*confs) if len({json.dumps(c.get(k), default=str) for c in confs}) > 1)
+    rows = []
+    for c, runs in groups.values():
+        seen = {}
+        for p, r in runs:
+            if r.seed in seen:
+                raise FskdError(f"{str(seen[r.seed].parent)!r} and {str(p.parent)!r} are both seed {r.seed} of one config; "
+                                f"delete one of them (or run them with different settings)")
+            seen[r.seed] = p
+        df = pd.DataFrame([result_row(r) for _, r in runs])
+        row = {'method': c['method'], 'dataset': c.get('dataset'), **{k: c.get(k) for k in differ if k not in ('method', 'dataset')}}
+        for k in cols:
+            v = pd.to_numeric(df[k], errors='coerce') if k in df else pd.Series(dtype=float)
+            row[k] = '' if v.isna().all() else f'{v.mean():.2f}' + (f' ± {v.std():.2f}' if v.count() > 1 else '')
+        row['seeds'] = ' '.join(map(str, sorted(df.seed)))
+        rows.append(row)
+    return pd.DataFrame(rows), differ

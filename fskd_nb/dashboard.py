@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_dashboard.ipynb #e9e9454e
 from __future__ import annotations
-import io, time, threading, inspect
+import io, time, threading
 from dataclasses import fields
 from pathlib import Path
 import torch, torch.nn.functional as F
@@ -13,8 +13,9 @@ from .learner import Callback, CancelFitException
 from .transition import transition_curves, mte
 
 # %% auto #0
-__all__ = ['DRAW', 'per_class_pick', 'Monitor', 'draw_samples', 'samples_html', 'draw_selection', 'draw_boundary', 'draw_curves',
-           'status_line', 'Snapshots', 'live_methods', 'run_watched', 'Dashboard', 'live']
+__all__ = ['panel_fig', 'panel_png', 'DRAW', 'per_class_pick', 'Monitor', 'draw_samples', 'samples_html', 'draw_selection',
+           'draw_boundary', 'draw_curves', 'status_line', 'Snapshots', 'live_methods', 'run_watched', 'Dashboard',
+           'live']
 
 # %% ../nbs/13_dashboard.ipynb #adcc051d
 def _display01(x:torch.Tensor) -> torch.Tensor:
@@ -80,7 +81,6 @@ def _before_run(self:Monitor):
     idx = torch.randperm(len(self.test.x), generator=torch.Generator().manual_seed(0))[:n]
     self.probe, self.probe_y = self.tfm(self.test.x[idx].to(dev)), self.test.y[idx].to(dev)
     self.probe_t = torch.cat([self.teacher(b, phase='metric') for b in self.probe.split(1000)]).argmax(1) if self.teacher is not None else None
-    if getattr(self, 'student', None) is not None: self.model, self.phase = self.student, 'student (zero-shot)'   # ZSKT
     self.snapshot()
 
 def _before_gan(self:Monitor):
@@ -110,7 +110,9 @@ def _after_skd_epoch(self:Monitor):
         row['profile'] = p.sort(1, descending=True).values.mean(0).tolist()
     self.skd_rows.append(row); self.v['selection'] += 1
 
+def _before_pseudo_batches(self:Monitor): self.model, self.phase = self.student, 'student (zero-shot)'   # ZSKT: cb.G and cb.student are set
 Monitor.before_run, Monitor.before_gan, Monitor.after_synthesis = _before_run, _before_gan, _after_synthesis
+Monitor.before_pseudo_batches = _before_pseudo_batches
 Monitor.before_fit, Monitor.after_epoch, Monitor.after_fit, Monitor.after_gan_epoch = _before_fit, _after_epoch, _after_fit, _after_gan_epoch
 Monitor.after_selection, Monitor.after_skd_epoch = _after_selection, _after_skd_epoch
 
@@ -168,18 +170,16 @@ def _live_samples(self:Monitor):
 def _selection(self:Monitor) -> dict|None:
     "DivBFKD's selection state now: τ, q, the latest batch's confidence histogram, this epoch's accepted/rejected so far, history."
     g = self.gan
-    if g is None and self.skd_rows: return dict(kind='skd', history=list(self.skd_rows))   # LightSKD's loss terms and profile
-    if g is None: return dict(kind='web', history=list(self.sel_rows)) if self.sel_rows else None   # KD^3's instance selection
+    m = getattr(getattr(self, 'cfg', None), 'method', None)
+    if g is None and self.skd_rows: return dict(kind='skd', method=m or 'lightskd', history=list(self.skd_rows))   # LightSKD's loss terms and profile
+    if g is None: return dict(kind='web', method=m or 'kd3', history=list(self.sel_rows)) if self.sel_rows else None   # KD^3's instance selection
     r = dict(q=g.q, tau=g.tau.tolist(), history=list(g.history), select=g.select)
     if g.last_conf is not None: r['conf_hist'] = torch.histc(g.last_conf.float(), 20, 0, 1).tolist()
-    buf = getattr(g, '_buf', None)
-    if buf:   # the running epoch, so far
-        lab, ok = torch.cat([b[1] for b in buf]), torch.cat([b[2] for b in buf])
-        a, n = torch.bincount(lab[ok], minlength=g.K), torch.bincount(lab, minlength=g.K)
-        r.update(accepted=a.tolist(), rejected=(n - a).tolist(), acc_rate=ok.float().mean().item())
+    now = g.running_selection()
+    if now: r.update(now)   # the running epoch, so far
     elif g.history and 'accepted' in g.history[-1]:
         h = g.history[-1]; r.update(accepted=h['accepted'], rejected=h['rejected'], acc_rate=h['acc_rate'])
-    r['accepted_total'] = sum(sum(h.get('accepted', [])) for h in g.history) + (sum(r['accepted']) if buf else 0)
+    r['accepted_total'] = sum(sum(h.get('accepted', [])) for h in g.history) + (sum(r['accepted']) if now else 0)
     return r
 
 def _snapshot(self:Monitor, final:bool=False) -> dict:
@@ -221,6 +221,7 @@ def _fig(w:float, h:float, n:int=1, **margins):
 
 def _png(fig) -> bytes:
     buf = io.BytesIO(); fig.savefig(buf, format='png'); return buf.getvalue()
+panel_fig, panel_png = _fig, _png   # for a method's own panel (see `Method.draw_panel`)
 
 def draw_samples(s:dict|None) -> bytes|None:
     "Panel 1: a per-class grid of the newest synthetic images, each titled with the teacher's confidence."
@@ -256,41 +257,13 @@ def samples_html(s:dict|None, scale:int=2) -> str:
             f"number: its confidence<table style='font-size:10px;text-align:center;line-height:1'>{rows}</table></div>")
 
 # %% ../nbs/13_dashboard.ipynb #fec54642
-def _draw_web_selection(rows:list) -> bytes:
-    "KD^3: the share of the web pool selected per epoch, and what the selected are made of (share of each source)."
-    fig, axs = _fig(13, 2.8, 2)
-    ep = [r['epoch'] + 1 for r in rows]
-    axs[0].plot(ep, [r['ratio'] for r in rows], marker='o', label='selected / pool')
-    axs[0].plot(ep, [r['mean_w'] for r in rows], marker='x', ls='--', label='mean weight of the selected')
-    axs[0].set_ylim(0, 1.05); axs[0].legend(fontsize=8); axs[0].set_title('instance selection per epoch', fontsize=9)
-    srcs = [k for k in rows[-1] if k.startswith('share_')]
-    bottom = [0.] * len(rows)
-    for k in srcs:
-        v = [r.get(k, 0.) for r in rows]
-        axs[1].bar(ep, v, bottom=bottom, label=k[6:]); bottom = [b + x for b, x in zip(bottom, v)]
-    axs[1].set_ylim(0, 1); axs[1].legend(fontsize=7, loc='lower right'); axs[1].set_title('share of each source among the selected', fontsize=9)
-    for a in axs: a.set_xlabel('epoch'); a.set_xticks(ep)
-    return _png(fig)
-
-def _draw_skd(rows:list) -> bytes:
-    "LightSKD: the loss terms per epoch, and the probe images' mean sorted softmax in the first and the latest epoch."
-    fig, axs = _fig(13, 2.8, 2)
-    ep = [r['epoch'] + 1 for r in rows]
-    for k in ('ce', 'ce_aux', 'drg', 'dsr'):
-        if any(r.get(k) for r in rows): axs[0].plot(ep, [r.get(k, 0.) for r in rows], marker='o', ms=3, label=k)
-    axs[0].set_xlabel('epoch'); axs[0].set_xticks(ep); axs[0].legend(fontsize=8); axs[0].set_title('loss terms (epoch means)', fontsize=9)
-    pr = [r for r in rows if 'profile' in r]
-    for r in (pr[:1] + pr[-1:] if len(pr) > 1 else pr):
-        axs[1].plot(range(1, len(r['profile']) + 1), r['profile'], marker='.', label=f"epoch {r['epoch'] + 1}")
-    if pr: axs[1].set_yscale('log'); axs[1].legend(fontsize=8)
-    axs[1].set_xlabel('rank'); axs[1].set_title('probe images: mean sorted softmax', fontsize=9)
-    return _png(fig)
-
 def draw_selection(s:dict|None) -> bytes|None:
     "Panel 2: confidence histogram with the τ range, accepted/rejected and τ_k per class, acceptance and pool fraction over time (KD^3: its selection; LightSKD: its loss terms and profile)."
     if not s: return None
-    if s.get('kind') == 'web': return _draw_web_selection(s['history'])
-    if s.get('kind') == 'skd': return _draw_skd(s['history'])
+    if s.get('method'):   # a method's own panel lives with the method (KD^3's selection, LightSKD's loss terms)
+        from fskd_nb.run import get_method
+        draw = get_method(s['method']).draw_panel
+        if draw is not None: return draw(s['history'])
     fig, axs = _fig(13, 2.8, 3)
     if 'conf_hist' in s and s['select']:
         h = s['conf_hist']; w = 1 / len(h)
@@ -413,20 +386,19 @@ class Snapshots:
 
 # %% ../nbs/13_dashboard.ipynb #79a7cc50
 def live_methods() -> list:
-    "Registered methods that accept callbacks (so a dashboard can watch them)."
-    import fskd_nb.methods   # registers them
-    from fskd_nb.baselines import METHODS
-    return [m for m, f in METHODS.items() if 'cbs' in inspect.signature(f).parameters]
+    "Registered methods that raise their run's events to callbacks (so a dashboard can watch them)."
+    from fskd_nb.run import REGISTRY, get_method
+    get_method('standard-kd')   # builds the registry
+    return [n for n, M in REGISTRY.items() if M.live]
 
-def run_watched(cfg, cbs) -> RunResult:
+def run_watched(cfg, cbs, **kw) -> RunResult: # kw: the method's `teacher`, `data`, `test`
     "Run `cfg.method` with callbacks `cbs` (a `Monitor` among them gets its final snapshot); a clear error for a method that takes none."
-    import fskd_nb.methods
-    from fskd_nb.baselines import METHODS, preset
+    from fskd_nb.run import get_method
     mons = [cb for cb in cbs if isinstance(cb, Monitor)]
     try:
-        preset(cfg)   # an unknown method or config: its own clear error first
-        if cfg.method not in live_methods(): raise FskdError(f"{cfg.method} has no live view (it takes no callbacks); live methods: {', '.join(live_methods())}")
-        r = METHODS[cfg.method](cfg, cbs=cbs)
+        M = get_method(cfg.method)
+        if not M.live: raise FskdError(f"{cfg.method} has no live view (it takes no callbacks); live methods: {', '.join(live_methods())}")
+        r = M(cfg, cbs, **kw).run()
     except BaseException as e:
         for m in mons: m.finish(None, e)   # the sinks show the error
         raise
@@ -442,16 +414,16 @@ class Dashboard:
                  max_share:float=.03, # the plots may take at most this share of wall time (their refresh interval adapts)
                  **monitor_kw): # passed to `Monitor` (n_show, mte_every, mte_images, mte_steps, n_probe)
         import ipywidgets as W   # only here: the library itself never needs Jupyter
-        from fskd_nb.baselines import preset
+        from fskd_nb.run import resolve
         if cfg.method not in live_methods(): raise FskdError(f"{cfg.method} has no live view (it takes no callbacks); live methods: {', '.join(live_methods())}")
-        p = preset(cfg)
+        _, p = resolve(cfg)
         self.cfg, self.monitor = cfg, Monitor([self.receive], every=every, **monitor_kw)
         self.thread = self.render_thread = self.result = self.error = self.snap = None
         self._new, self._done, self._drawn, self.renders, self.max_share, self._next, self.plot_every = threading.Event(), False, {}, 0, max_share, 0., None
         self.start_btn = W.Button(description='Start', icon='play', button_style='success', tooltip='train in a background thread')
         self.pause_btn = W.ToggleButton(description='Pause', icon='pause', disabled=True, tooltip='hold training at the next step')
         self.stop_btn = W.Button(description='Stop', icon='stop', button_style='danger', disabled=True, tooltip='stop; the result and checkpoint are still saved')
-        q0 = p.params.get('q')
+        q0 = getattr(p, 'q', None)
         self.q_slider = W.FloatSlider(value=q0 if q0 is not None else .1, min=0., max=.9, step=.01, description='q', readout_format='.2f',
                                       continuous_update=False, disabled=q0 is None, tooltip="DivBFKD's quantile: higher q, lower thresholds")
         self.status, self.cost, self.ledger = W.HTML(), W.HTML(), W.HTML()
@@ -572,7 +544,7 @@ def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt, kd3, light
          folder:str|None=None, # outside a notebook: where the PNG snapshots go (default: <out>/live or runs/live-<method>)
          **kw): # RunConfig fields (dataset, config, sample, seed, out...); anything else goes to the method's params (q, gan_epochs...)
     "The one-cell demo: in a notebook, a started `Dashboard`; elsewhere, the run with PNG snapshots and status lines (returns its result)."
-    from fskd_nb.baselines import RunConfig
+    from fskd_nb.run import RunConfig
     names = {f.name for f in fields(RunConfig)}
     cfg = RunConfig(method=method, **{k: v for k, v in kw.items() if k in names})
     cfg.params.update({k: v for k, v in kw.items() if k not in names})

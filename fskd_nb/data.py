@@ -45,6 +45,7 @@ _ALIASES = {'fmnist': 'fashionmnist', 'fashion': 'fashionmnist', 'cifar': 'cifar
 def get_spec(name:str, # dataset name, case and '-'/'_' insensitive: 'MNIST', 'fashion-mnist', 'cifar10'...
             ) -> DatasetSpec:
     "The `DatasetSpec` of `name`, or an error listing the valid names."
+    if name in DATASETS: return DATASETS[name]   # exact (also your own data's registered name)
     key = name.lower().replace('-', '').replace('_', '')
     key = _ALIASES.get(key, key)
     if key in DATASETS: return DATASETS[key]

@@ -11,13 +11,22 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from .core import FskdError, CheckpointError, default_device, atomic_torch_save
 
 # %% auto #0
-__all__ = ['EVENTS', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback', 'notify',
-           'multistep', 'cosine', 'sgd', 'Learner', 'ProgressCallback', 'save_checkpoint', 'load_checkpoint',
-           'SaveCheckpoint', 'StopAfter', 'MixedPrecision', 'ChannelsLast', 'GradClip']
+__all__ = ['LEARNER_EVENTS', 'RUN_EVENTS', 'EVENTS', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException',
+           'CancelBatchException', 'Callback', 'notify', 'multistep', 'cosine', 'sgd', 'Learner', 'ProgressCallback',
+           'save_checkpoint', 'load_checkpoint', 'SaveCheckpoint', 'StopAfter', 'MixedPrecision', 'ChannelsLast',
+           'GradClip']
 
 # %% ../nbs/05_learner.ipynb #bbd2efa1
-EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_pred', 'after_loss', 'before_step',
-          'after_step', 'after_batch', 'after_epoch', 'after_fit')
+LEARNER_EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_pred', 'after_loss', 'before_step',
+                  'after_step', 'after_batch', 'after_epoch', 'after_fit')
+RUN_EVENTS = ('before_run', # the teacher and the data are ready (attrs: teacher, cfg, test, tfm)
+              'before_gan', 'after_gan_step', 'after_gan_epoch', # DivBFKD's GAN (attr: gan)
+              'before_pseudo_batches', 'after_pseudo_batch', # ZSKT's loop (attrs: G, student; it, n_batches, loss_g, loss_s)
+              'after_synthesis', # a synthetic or labelled set is ready (attr: synth)
+              'after_selection', # KD^3 chose this epoch's images (attr: selection)
+              'after_skd_epoch', # LightSKD's loss terms of the epoch (attr: skd)
+              'after_run') # the result is saved (attr: result)
+EVENTS = LEARNER_EVENTS + RUN_EVENTS   # every event a callback can get, in one list
 class CancelFitException(Exception): "Raise in a callback (or call `Learner.cancel`) to stop training cleanly."
 class CancelEpochException(Exception): "Raise in a callback to skip the rest of the epoch."
 class CancelBatchException(Exception): "Raise in a callback to skip the rest of the batch."
@@ -31,6 +40,7 @@ class Callback:
 
 def notify(cbs, event:str, **attrs):
     "Call `event` on each callback of `cbs` after setting `attrs` on it (how methods hand their teacher, GAN, samples... to dashboards)."
+    if event not in EVENTS: raise ValueError(f"unknown event {event!r}: declare it in EVENTS")
     for cb in cbs:
         for k, v in attrs.items(): setattr(cb, k, v)
         cb(event)
@@ -69,8 +79,7 @@ class Learner:
         for cb in cbs: cb.learn = self; self.cbs.append(cb)
         self.cbs.sort(key=lambda c: c.order)
         return self
-    def __call__(self, event):
-        for cb in self.cbs: cb(event)
+    def __call__(self, event): notify(self.cbs, event)   # the same way every loop raises events
     def cancel(self): "Ask the loop to stop before the next batch (safe from another thread)."; self._stop = True
 
 # %% ../nbs/05_learner.ipynb #e6c6e2ed

@@ -8,7 +8,7 @@ import torch, torch.nn.functional as F
 from .core import FskdError
 
 # %% auto #0
-__all__ = ['soft_ce', 'kd_kl', 'hinton_kd', 'at_map', 'at_loss', 'attention_transfer']
+__all__ = ['soft_ce', 'kl_terms', 'kd_kl', 'hinton_kd', 'at_map', 'at_loss', 'attention_transfer']
 
 # %% ../nbs/04_losses.ipynb #ffe7fdc4
 def _reduce(per_sample:torch.Tensor, reduction:str, n_classes:int) -> torch.Tensor:
@@ -26,17 +26,33 @@ def soft_ce(logits:torch.Tensor, # student logits [B,K]
     return _reduce(-(target * logits.log_softmax(1)).sum(1), reduction, logits.shape[1])
 
 # %% ../nbs/04_losses.ipynb #ed0985dc
+def kl_terms(logits_s:torch.Tensor, # student logits [B,K]
+             t:torch.Tensor, # the teacher: probabilities [B,K], or logits with `logits=True`
+             T:float=1., # temperature
+             logits:bool=False, # `t` holds logits: the terms come from log-probabilities (finite gradients even where p_T underflows)
+            ) -> torch.Tensor:
+    "The terms p_T,k·(log p_T,k − log p_S,k) of KL(teacher ‖ student) at temperature `T`, [B,K]."
+    log_ps = (logits_s / T).log_softmax(1)
+    if logits: return F.kl_div(log_ps, (t / T).log_softmax(1), reduction='none', log_target=True)
+    pt = t if T == 1 else (t.clamp_min(0).log() / T).softmax(1)
+    return F.kl_div(log_ps, pt, reduction='none')   # xlogy: classes with p_T = 0 add 0
+
 def kd_kl(logits_s:torch.Tensor, # student logits [B,K]
-          probs_t:torch.Tensor, # teacher probabilities [B,K] (from any access mode)
+          t:torch.Tensor, # teacher probabilities [B,K] (from any access mode), or logits with `logits=True`
           T:float=1., # temperature
           reduction:str='batchmean', # 'batchmean', 'elementwise_mean' (ZSKT), 'sum' or 'none' (per sample)
           t2:bool=True, # multiply by T² (Hinton)
+          logits:bool=False, # `t` holds logits (white-box teachers, self-distillation)
          ) -> torch.Tensor:
-    "KL(teacher ‖ student) at temperature `T`, teacher given as probabilities."
-    log_ps = (logits_s / T).log_softmax(1)
-    pt = probs_t if T == 1 else (probs_t.clamp_min(0).log() / T).softmax(1)
-    per_sample = F.kl_div(log_ps, pt, reduction='none').sum(1)  # xlogy: classes with p_T = 0 add 0
-    return _reduce(per_sample, reduction, logits_s.shape[1]) * (T*T if t2 else 1.)
+    "KL(teacher ‖ student) at temperature `T`: the one KL every method in fskd_nb uses."
+    k = kl_terms(logits_s, t, T, logits)
+    if reduction in ('batchmean', 'mean'):   # summed in the order each form always was, so that earlier results reproduce bit for bit
+        out = k.sum() / len(k) if logits else k.sum(1).mean()
+    elif reduction == 'elementwise_mean': out = k.mean()
+    elif reduction == 'sum': out = k.sum()
+    elif reduction == 'none': out = k.sum(1)
+    else: raise FskdError(f"unknown reduction {reduction!r}; use 'batchmean', 'elementwise_mean', 'sum' or 'none'")
+    return out * (T*T if t2 else 1.)
 
 # %% ../nbs/04_losses.ipynb #83d3ef5f
 def hinton_kd(logits_s:torch.Tensor, # student logits [B,K]

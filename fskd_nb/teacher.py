@@ -6,6 +6,7 @@
 from __future__ import annotations
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import FskdError, CheckpointError, atomic_torch_save
@@ -13,7 +14,7 @@ from .models import Activations
 
 # %% auto #0
 __all__ = ['MODES', 'EXEMPT_PHASES', 'RECORDING_FORMAT', 'AccessError', 'QueryBudgetExceeded', 'TeacherOutputError',
-           'QueryLedger', 'check_answer', 'Teacher', 'image_key', 'Recorder', 'Replay']
+           'QueryLedger', 'check_answer', 'TeacherInput', 'Teacher', 'image_key', 'Recorder', 'Replay']
 
 # %% ../nbs/03_teacher.ipynb #7883c3ea
 MODES = ('label', 'topk', 'soft', 'white_box')  # from least to most access
@@ -55,7 +56,8 @@ def check_answer(out, # the teacher's raw answer
                  n:int, # images in the batch
                  n_classes:int|None=None, # expected K, if known
                  probs:bool=False, # must rows be probability vectors?
-                 tol:float=1e-3) -> torch.Tensor:
+                 tol:float=1e-3,
+                 logits:bool=False) -> torch.Tensor: # are rows promised as logits? (rows that are already probabilities are then an error)
     "Return `out` as a float tensor [n, K] or raise `TeacherOutputError` saying what is wrong."
     out = torch.as_tensor(out)
     if out.ndim != 2 or out.shape[0] != n or (n_classes is not None and out.shape[1] != n_classes):
@@ -72,27 +74,70 @@ def check_answer(out, # the teacher's raw answer
         if (out < -tol).any() or ((s - 1).abs() > tol).any():
             raise TeacherOutputError(f"teacher promised probabilities but rows sum to {float(s.min()):.3g}..{float(s.max()):.3g} "
                                      f"(min value {float(out.min()):.3g}); if it returns logits, create it with outputs='logits'")
+    if logits and out.shape[1] > 1 and (out >= 0).all() and ((out.sum(1) - 1).abs() < 1e-5).all():
+        raise TeacherOutputError("the teacher was declared to return logits, but every row is already a probability vector (softmaxing it again "
+                                 "would flatten it); declare it with outputs='probs'")
     return out
+
+# %% ../nbs/03_teacher.ipynb #ti000001
+@dataclass
+class TeacherInput:
+    "What a teacher takes: image side, channels, normalisation, and whether it wants NumPy arrays."
+    size: int|None = None  # side in pixels (None: as sent)
+    channels: int|None = None  # 1 (grey) or 3 (colour); None: as sent
+    mean: tuple|None = None; std: tuple|None = None  # its normalisation of [0,1] pixels (None: [0,1] pixels)
+    numpy: bool = False  # hand it a float32 NumPy array [B,C,H,W] instead of a tensor
+    @classmethod
+    def of(cls, v):
+        "`v` as a `TeacherInput`: one already, a dict of its fields, or None."
+        if v is None or isinstance(v, cls): return v
+        if isinstance(v, dict):
+            bad = set(v) - set(cls.__dataclass_fields__)
+            if bad: raise FskdError(f"unknown teacher input key(s) {sorted(bad)}; use size, channels, mean, std, numpy")
+            return cls(**{k: tuple(x) if k in ('mean', 'std') and x is not None else x for k, x in v.items()})
+        raise FskdError(f"a teacher's input is a dict like dict(size=28, channels=1, mean=(0.13,), std=(0.31,)), not {type(v).__name__}")
+    def adapt(self, x:torch.Tensor, fed=None) -> torch.Tensor: # fed: the `ImageTfm` that produced `x` (its normalisation is undone)
+        "Images in the method's space → this teacher's size, channels and normalisation (differentiable)."
+        if fed is not None and getattr(fed, 'mean', None) is not None:
+            x = x * x.new_tensor(fed.std).view(1, -1, 1, 1) + x.new_tensor(fed.mean).view(1, -1, 1, 1)
+        if self.size and x.shape[-1] != self.size: x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False)
+        if self.channels and x.shape[1] != self.channels:
+            x = x.mean(1, keepdim=True) if self.channels == 1 else x.expand(-1, self.channels, -1, -1)
+        if self.mean is not None: x = (x - x.new_tensor(self.mean).view(1, -1, 1, 1)) / x.new_tensor(self.std).view(1, -1, 1, 1)
+        return x
 
 # %% ../nbs/03_teacher.ipynb #1ba22b74
 class Teacher:
     "Access wrapper around a teacher model or callable: mode, query ledger, budget, answer checks."
     def __init__(self, model, # torch module or callable: images [B,...] -> [B,K] logits or probabilities
                  mode:str='soft', # 'label', 'topk', 'soft' or 'white_box'
-                 outputs:str='logits', # what `model` returns: 'logits' or 'probs'
+                 outputs:str|None=None, # what `model` returns: 'logits' or 'probs' (a torch module: 'logits'; a plain callable must say)
                  k:int|None=None, # classes kept in 'topk' mode
                  budget:int|None=None, # max images charged to the budget (None: unlimited)
                  n_classes:int|None=None, # K; inferred from the first answer if None
                  batch_size:int=4096, # images per call to `model`
-                 name:str='teacher'):
+                 name:str='teacher',
+                 input:TeacherInput|dict|None=None): # what it takes (size, channels, normalisation, NumPy); None: what the method sends
         if mode not in MODES: raise FskdError(f"unknown teacher mode {mode!r}; choose one of {MODES}")
-        if outputs not in ('logits', 'probs'): raise FskdError(f"outputs must be 'logits' or 'probs', not {outputs!r}")
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise FskdError(f"batch_size must be a positive int (images per call), got {batch_size!r}")
         if mode == 'topk' and not k: raise FskdError("mode='topk' needs k, the number of probabilities the teacher reveals (e.g. k=3)")
         if mode == 'white_box' and not isinstance(model, nn.Module):
             raise AccessError("white_box access needs a torch.nn.Module teacher; a plain callable (an API) can only be wrapped in soft, topk or label mode")
-        if isinstance(model, nn.Module): model.eval().requires_grad_(False)
+        if outputs is None: outputs = getattr(model, 'outputs', None)   # a callable may declare it: fn.outputs = 'probs'
+        if outputs is None:
+            if not isinstance(model, nn.Module):
+                raise FskdError("a callable teacher must say what it returns: Teacher(fn, outputs='probs') for probabilities, "
+                                "outputs='logits' for raw scores (or set fn.outputs)")
+            outputs = 'logits'
+        if outputs not in ('logits', 'probs'): raise FskdError(f"outputs must be 'logits' or 'probs', not {outputs!r}")
+        if isinstance(model, nn.Module):   # frozen, in eval mode (parameter by parameter: TorchScript modules have no requires_grad_)
+            try: model.eval()
+            except NotImplementedError: pass   # a torch.export program is traced in eval mode already
+            for p in model.parameters(): p.requires_grad_(False)
         self.model, self.mode, self.outputs, self.k, self.name = model, mode, outputs, k, name
         self.n_classes, self.batch_size = n_classes, batch_size
+        self.input, self.fed = TeacherInput.of(input), None
         self.ledger = QueryLedger(budget)
     def __repr__(self): return f"Teacher({self.name!r}, mode={self.mode!r}, outputs={self.outputs!r}, {self.ledger})"
 
@@ -102,7 +147,8 @@ def _require(self:Teacher, mode:str, # the access the caller needs
     "Raise `AccessError` unless this teacher grants at least `mode`."
     if MODES.index(self.mode) < MODES.index(mode):
         raise AccessError(f"{who} needs {mode!r} teacher access, but this teacher grants only {self.mode!r}; "
-                          f"wrap the teacher with Teacher(model, mode={mode!r})" + (" (requires a torch module)" if mode == 'white_box' else ''))
+                          f"grant it with --teacher-mode {mode} (Python: teacher_mode={mode!r}, or Teacher(model, mode={mode!r}))"
+                          + (": a torch module, not an API" if mode == 'white_box' else ''))
 Teacher.require = _require
 
 # %% ../nbs/03_teacher.ipynb #91a6a33c
@@ -111,13 +157,22 @@ def _answer(self:Teacher, x:torch.Tensor, grad:bool=False) -> torch.Tensor:
     outs = []
     with torch.set_grad_enabled(grad):
         for i in range(0, len(x), self.batch_size):
-            xb = x[i:i + self.batch_size]
-            out = self.model(xb)
+            xb = self.adapt(x[i:i + self.batch_size])
+            out = self.model(xb.detach().cpu().numpy().astype('float32') if self.input is not None and self.input.numpy else xb)
             out = torch.as_tensor(out).to(x.device) if not isinstance(out, torch.Tensor) else out.to(x.device)
-            outs.append(check_answer(out, len(xb), self.n_classes, probs=self.outputs == 'probs'))
+            outs.append(check_answer(out, len(xb), self.n_classes, probs=self.outputs == 'probs', logits=self.outputs == 'logits' and not isinstance(self.model, nn.Module)))
             if self.n_classes is None: self.n_classes = outs[-1].shape[1]
     return torch.cat(outs) if len(outs) != 1 else outs[0]
 Teacher._answer = _answer
+
+def _adapt(self:Teacher, x:torch.Tensor) -> torch.Tensor:
+    "The images as this teacher takes them (see `TeacherInput`); unchanged when it declares nothing."
+    return x if self.input is None else self.input.adapt(x, self.fed)
+
+def _feed(self:Teacher, tfm) -> Teacher:
+    "Tell the teacher which `ImageTfm` made the images it will be sent, so that it can undo their normalisation."
+    self.fed = tfm; return self
+Teacher.adapt, Teacher.feed = _adapt, _feed
 
 # %% ../nbs/03_teacher.ipynb #4332f77f
 def _probs(self:Teacher, out:torch.Tensor) -> torch.Tensor:
@@ -158,7 +213,7 @@ def _activations(self:Teacher, x:torch.Tensor, names=None, # submodule names (de
     "(logits, [activations of `names`]) in one forward pass; white_box only."
     self.require('white_box', 'teacher.activations()')
     self.ledger.charge(phase, len(x))
-    with Activations(self.model, names) as acts: out = self.model(x)
+    with Activations(self.model, names) as acts: out = self.model(self.adapt(x))
     return check_answer(out, len(x), self.n_classes), acts.values()
 
 @property
@@ -174,7 +229,7 @@ def _features(self:Teacher, x:torch.Tensor, phase:str='distill') -> tuple[torch.
     if not (hasattr(m, 'forward_features') and isinstance(getattr(m, 'head', None), nn.Module)):
         raise AccessError(f"teacher.features() needs a module with forward_features() and a head (fskd_nb's models have both); {type(m).__name__} has not")
     self.ledger.charge(phase, len(x))
-    f = m.forward_features(x)
+    f = m.forward_features(self.adapt(x))
     return check_answer(m.head(f), len(x), self.n_classes), f
 Teacher.features = _features
 
@@ -189,7 +244,7 @@ RECORDING_FORMAT = 'fskd_nb.recording/1'
 # %% ../nbs/03_teacher.ipynb #6e1475d9
 class Recorder:
     "Wrap a teacher callable and remember every answer by `image_key` of its input image."
-    def __init__(self, fn): self.fn, self.answers = fn, {}
+    def __init__(self, fn): self.fn, self.answers, self.meta = fn, {}, {}
     def __call__(self, x):
         out = self.fn(x)
         t = torch.as_tensor(out).detach().float().cpu()
@@ -199,7 +254,7 @@ class Recorder:
     def save(self, path:str|Path) -> Path:
         "Write the recording atomically (a torch file of keys and a [N,K] answer tensor)."
         keys = list(self.answers)
-        return atomic_torch_save({'format': RECORDING_FORMAT, 'keys': keys,
+        return atomic_torch_save({'format': RECORDING_FORMAT, 'keys': keys, **self.meta,
                                   'answers': torch.stack([self.answers[k] for k in keys]) if keys else torch.zeros(0, 0)}, path)
 
 # %% ../nbs/03_teacher.ipynb #b2631f28
@@ -213,9 +268,19 @@ class Replay:
         if not isinstance(d, dict) or d.get('format') != RECORDING_FORMAT:
             raise CheckpointError(f"{str(self.path)!r} is not an fskd_nb recording; record it again with Recorder")
         self.index = {k: i for i, k in enumerate(d['keys'])}; self.answers = d['answers']
+        self.meta = {k: v for k, v in d.items() if k not in ('format', 'keys', 'answers')}   # outputs, input, name of the recorded teacher
     def __len__(self): return len(self.index)
     def __call__(self, x):
         idx = [self.index.get(image_key(xi), -1) for xi in x]
         missing = sum(i < 0 for i in idx)
         if missing: raise FskdError(f"{missing} of {len(x)} images are not in the recording {str(self.path)!r}; replay only the inputs that were recorded")
         return self.answers[torch.tensor(idx, dtype=torch.long)].to(x.device)
+
+# %% ../nbs/03_teacher.ipynb #ti000011
+def _save_recording(self:Teacher, path:str|Path) -> Path:
+    "Write every answer this teacher gave (it must wrap a `Recorder`) to `path`."
+    if not isinstance(self.model, Recorder): raise FskdError("this teacher records nothing: wrap its model in Recorder(...) first (record=FILE does)")
+    self.model.meta = dict(outputs=self.outputs, name=self.name, n_classes=self.n_classes,
+                           input=None if self.input is None else dict(vars(self.input)))
+    return self.model.save(path)
+Teacher.save_recording = _save_recording

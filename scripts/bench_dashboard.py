@@ -20,16 +20,15 @@ KINDS = a.kinds.split(',')
 def one(kind):
     "One run of `kind` in this process; prints its row as JSON."
     import torch
-    from fskd_nb.baselines import RunConfig, METHODS
+    from fskd_nb.run import RunConfig, run
     from fskd_nb.dashboard import Dashboard, Monitor, Snapshots, run_watched
-    import fskd_nb.methods
     sample = not os.environ.get('FSKD_DATA')
-    cfg = RunConfig(method='divbfkd', dataset='mnist', sample=sample, seed=0, progress=False, mte_images=0, epochs=a.epochs, device=a.device,
+    cfg = RunConfig(method='divbfkd', dataset='mnist', config='paper', sample=sample, seed=0, progress=False, mte_images=0, epochs=a.epochs, device=a.device,
                     params=dict(base=32, gan_bs=64, gan_opt='adam', gan_lr=2e-4, critic_bn=False, gan_epochs=a.gan_epochs, m=a.m))
     extra = {}
-    if kind == 'main': r = METHODS['divbfkd'](cfg)
+    if kind == 'main': r = run(cfg)
     elif kind == 'thread':
-        out = {}; th = threading.Thread(target=lambda: out.setdefault('r', METHODS['divbfkd'](cfg))); th.start(); th.join(); r = out['r']
+        out = {}; th = threading.Thread(target=lambda: out.setdefault('r', run(cfg))); th.start(); th.join(); r = out['r']
     elif kind == 'dashboard':
         d = Dashboard(cfg, every=a.every); r = d.start().wait()
         extra = dict(renders=d.renders, probes=len(d.monitor.boundary), plot_every_s=d.plot_every)

@@ -1,8 +1,8 @@
 """DivBFKD acceptance report (issue 5): accuracy over seeds on MNIST / FashionMNIST, the MNIST ablation rows, timings
 (per GAN epoch, per student epoch), and the figure nbs/images/divbfkd_mnist.png (acceptance rate and the pool's
 synthetic fraction per GAN epoch; student test accuracy per epoch for every ablation row). Reads the folders written by
-  fskd distill divbfkd --dataset mnist --seed 0 1 2 --mte-images 0 [--set ...] --out runs/divbfkd/mnist
-  fskd distill divbfkd --dataset fashionmnist --seed 0 1 2 --mte-images 0 [--set ...] --out runs/divbfkd/fashionmnist
+  fskd distill divbfkd --config paper --dataset mnist --seed 0 1 2 --mte-images 0 [--set ...] --out runs/divbfkd/mnist
+  fskd distill divbfkd --config paper --dataset fashionmnist --seed 0 1 2 --mte-images 0 [--set ...] --out runs/divbfkd/fashionmnist
   python -c "from fskd_nb.methods.divbfkd import *; ..."  (divbfkd_ablation, out=runs/divbfkd/ablation-mnist)
 usage: python scripts/divbfkd_report.py [--runs runs/divbfkd] [--png nbs/images/divbfkd_mnist.png]"""
 import argparse

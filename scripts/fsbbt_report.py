@@ -1,10 +1,10 @@
 """FS-BBT acceptance report (issue 4): accuracy over seeds on MNIST / FashionMNIST, the MNIST ablation rows, timings,
 and the test-accuracy-per-epoch figure nbs/images/fsbbt_mnist.png. Reads the result folders written by
-  fskd distill fsbbt --dataset mnist        --seed 0 1 2 --mte-images 0 --out runs/fsbbt/mnist
-  fskd distill fsbbt --dataset fashionmnist --seed 0 1 2 --mte-images 0 --out runs/fsbbt/fashionmnist
-  fskd distill fsbbt --dataset mnist --seed 0 --mte-images 0 --set cvae=false --out runs/fsbbt/ablation-mnist/mixup-only
-  fskd distill student-alone --dataset mnist --seed 0 --mte-images 0 --out runs/fsbbt/ablation-mnist/student-alone
-  fskd distill standard-kd   --dataset mnist --seed 0 --mte-images 0 --out runs/fsbbt/ablation-mnist/standard-kd
+  fskd distill fsbbt --config paper --dataset mnist        --seed 0 1 2 --mte-images 0 --out runs/fsbbt/mnist
+  fskd distill fsbbt --config paper --dataset fashionmnist --seed 0 1 2 --mte-images 0 --out runs/fsbbt/fashionmnist
+  fskd distill fsbbt --config paper --dataset mnist --seed 0 --mte-images 0 --set cvae=false --out runs/fsbbt/ablation-mnist/mixup-only
+  fskd distill student-alone --config paper --dataset mnist --seed 0 --mte-images 0 --out runs/fsbbt/ablation-mnist/student-alone
+  fskd distill standard-kd --config paper   --dataset mnist --seed 0 --mte-images 0 --out runs/fsbbt/ablation-mnist/standard-kd
 usage: python scripts/fsbbt_report.py [--runs runs/fsbbt] [--png nbs/images/fsbbt_mnist.png]"""
 import argparse
 from pathlib import Path

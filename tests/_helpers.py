@@ -5,6 +5,7 @@ from fskd_nb.teachers import load_teacher_model
 
 class Counting:
     "A teacher callable that counts every image it is asked about, independently of the ledger."
+    outputs = 'logits'   # what it returns (a declared callable)
     def __init__(self, fn): self.fn, self.images, self.calls = fn, 0, 0
     def __call__(self, x): self.images += len(x); self.calls += 1; return self.fn(x)
 
@@ -15,14 +16,19 @@ def fake_rgb(n:int, n_classes:int, seed:int=1) -> torch.Tensor:
     x, _ = dataset_tensors(torchvision.datasets.FakeData(size=n, image_size=(3, 32, 32), num_classes=n_classes, random_offset=seed))
     return x
 
-def patch_fake_rgb(monkeypatch, module, ds:str, k:int, per_class:int):
-    "Point a method module's `run_data` at FakeData RGB images (`per_class` × k few-shot, 40 test) and its `run_teacher` at a counted stand-in."
+def fake_rgb_run(cfg, ds:str, k:int, per_class:int):
+    "(keyword arguments for the method: a counted stand-in teacher and FakeData RGB splits, `per_class` × k few-shot, 40 test; the counter)."
     from fskd_nb.data import Split
     from fskd_nb.teacher import Teacher
+    from fskd_nb.run import resolve
     fs = Split(fake_rgb(per_class * k, k), torch.arange(k).repeat(per_class), ds, k)
     test = Split(fake_rgb(40, k, 7), torch.arange(40) % k, ds, k)
-    monkeypatch.setattr(module, 'run_data', lambda cfg: (fs, fs, test, 'fakedata'))
     torch.manual_seed(0); W = torch.randn(3 * 32 * 32, k)
     cnt = Counting(lambda xb: xb.flatten(1) @ W)   # a stand-in black box whose argmax varies with the image
-    monkeypatch.setattr(module, 'run_teacher', lambda cfg: Teacher(cnt, mode='soft', name=f"{cfg.params['teacher_arch']}-{ds}"))
-    return cnt
+    name = f"{resolve(cfg)[1].teacher_arch}-{ds}"
+    return dict(teacher=Teacher(cnt, mode='soft', name=name), data=fs, test=test), cnt
+
+def preset(cfg):
+    "The run's exact config (preset values filled in), as the run template resolves it."
+    from fskd_nb.run import resolve
+    return resolve(cfg)[0]

@@ -31,7 +31,7 @@ def test_missing_files_offline_env(tmp_path, monkeypatch):
     (lambda x: torch.zeros(len(x), 7), r'expected \(4, 10\)'),
 ])
 def test_teacher_wrong_output(answer, match):
-    t = Teacher(answer, mode='soft', n_classes=10)
+    t = Teacher(answer, mode='soft', outputs='logits', n_classes=10)
     with pytest.raises(TeacherOutputError, match=match) as e: t(torch.rand(4, 1, 32, 32))
     one_line(e)
 

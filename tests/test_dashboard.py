@@ -2,7 +2,7 @@
 import json, os, shutil, subprocess, sys, time
 from pathlib import Path
 import pytest, torch
-from fskd_nb.baselines import RunConfig
+from fskd_nb.run import RunConfig
 from fskd_nb.core import FskdError, load_result
 from fskd_nb.dashboard import Monitor, Snapshots, run_watched, live, live_methods, status_line
 
@@ -16,7 +16,7 @@ def test_live_methods():
     assert set(live_methods()) >= {'divbfkd', 'fsbbt', 'zskt'}
     with pytest.raises(FskdError, match='has no live view'): run_watched(RunConfig(method='standard-kd', sample=True), [Monitor()])
 
-@pytest.mark.parametrize('method,kw', [('zskt', dict(teacher_mode='white_box')), ('fsbbt', {})])
+@pytest.mark.parametrize('method,kw', [('zskt', {}), ('fsbbt', {})])
 def test_monitor_on_other_methods(tmp_path, method, kw):
     "ZSKT (generator images labelled by the teacher in phase metric) and FS-BBT (its pool) feed every panel but selection."
     snaps = []

@@ -1,13 +1,13 @@
 "DivBFKD: the query count against an independent counter, the selection state, q changed between epochs, bad input, RGB code paths."
 import json, math, warnings, pytest, torch
 import fskd_nb.methods.divbfkd as dv
-from fskd_nb.baselines import RunConfig, preset
+from fskd_nb.run import RunConfig
 from fskd_nb.core import FskdError
 from fskd_nb.data import ImageTfm, load_sample, few_shot
 from fskd_nb.models import get_model
 from fskd_nb.teacher import Teacher, AccessError, TeacherOutputError, QueryBudgetExceeded
 from fskd_nb.learner import Callback, CancelFitException
-from _helpers import Counting, mnist_teacher, patch_fake_rgb
+from _helpers import Counting, mnist_teacher, fake_rgb_run, preset
 
 SMOKE = dict(method='divbfkd', config='smoke', sample=True, shots=20, progress=False, mte_images=0)
 
@@ -26,9 +26,8 @@ class Watch(Callback):
 
 def test_method_query_count_is_exact_with_an_independent_counter(monkeypatch):
     cnt = Counting(mnist_teacher())
-    monkeypatch.setattr(dv, 'run_teacher', lambda cfg: Teacher(cnt, mode=cfg.teacher_mode, name='counted-lenet5'))
     w = Watch()
-    r = dv.divbfkd(RunConfig(**SMOKE), cbs=[w])
+    r = dv.DivBFKD(RunConfig(**SMOKE), [w], teacher=Teacher(cnt, mode='soft', name='counted-lenet5')).run()
     P, N = preset(RunConfig(**SMOKE)).params, 200
     gan_q = P['gan_epochs'] * N                                   # every synthetic image of every critic step, once
     assert w.steps == P['gan_epochs'] * math.ceil(N / P['gan_bs'])
@@ -39,8 +38,7 @@ def test_method_query_count_is_exact_with_an_independent_counter(monkeypatch):
 
 def test_plain_wgan_asks_the_teacher_only_for_the_kept_images(monkeypatch):
     cnt = Counting(mnist_teacher())
-    monkeypatch.setattr(dv, 'run_teacher', lambda cfg: Teacher(cnt, mode='soft'))
-    r = dv.divbfkd(RunConfig(**SMOKE, params=dict(select=False, balance=False)))
+    r = dv.DivBFKD(RunConfig(**SMOKE, params=dict(select=False, balance=False)), (), teacher=Teacher(cnt, mode='soft')).run()
     assert r.queries['synthesize'] == r.extra['synth']['queried'] == r.extra['synth']['m'] == 200
     assert all(h['pool_syn_frac'] == 0 and 'acc_rate' not in h for h in r.extra['gan_history'])
 
@@ -60,9 +58,8 @@ def test_selection_state_and_pool_refresh():
     assert in_pool == 200 - int(gan.pool_syn)                    # the rest of the pool is synthetic candidates
 
 def test_q_changed_between_epochs_from_a_callback(monkeypatch):
-    monkeypatch.setattr(dv, 'run_teacher', lambda cfg: Teacher(mnist_teacher(), mode='soft'))
     w = Watch(qs=[0.9])
-    r = dv.divbfkd(RunConfig(**SMOKE), cbs=[w])
+    r = dv.DivBFKD(RunConfig(**SMOKE), [w], teacher=Teacher(mnist_teacher(), mode='soft')).run()
     h = r.extra['gan_history']
     assert [x['q'] for x in h] == [0.1, 0.9] and all(b >= a for a, b in zip(h[0]['tau'], h[1]['tau']))
     assert w.m == r.extra['synth']['m']
@@ -78,28 +75,27 @@ def test_unlabeled_switch_never_reads_the_labels():
 def test_cancel_stops_the_gan_and_still_trains_the_student(monkeypatch):
     class Stop(Callback):
         def after_gan_epoch(self): raise CancelFitException()
-    monkeypatch.setattr(dv, 'run_teacher', lambda cfg: Teacher(mnist_teacher(), mode='soft'))
-    r = dv.divbfkd(RunConfig(**SMOKE), cbs=[Stop()])
+    r = dv.DivBFKD(RunConfig(**SMOKE), [Stop()], teacher=Teacher(mnist_teacher(), mode='soft')).run()
     assert r.extra['gan_cancelled'] and len(r.extra['gan_history']) == 1 and r.acc_last is not None
 
 def test_label_access_is_refused_with_the_mode_it_needs():
-    with pytest.raises(AccessError, match="DivBFKD.*needs 'soft' teacher access, but this teacher grants only 'label'"):
-        dv.divbfkd(RunConfig(**SMOKE, teacher_mode='label'))
+    with pytest.raises(AccessError, match="DivBFKD.*needs 'soft' teacher access, but this (run|teacher) grants only 'label'"):
+        dv.DivBFKD(RunConfig(**SMOKE, teacher_mode='label')).run()
 
 def test_budget_is_enforced_and_nothing_is_written(tmp_path):
     with pytest.raises(QueryBudgetExceeded, match='query budget exhausted'):
-        dv.divbfkd(RunConfig(**SMOKE, budget=300, out=str(tmp_path/'run')))
+        dv.DivBFKD(RunConfig(**SMOKE, budget=300, out=str(tmp_path/'run'))).run()
     assert not (tmp_path/'run'/'result.json').exists()
 
 def test_teacher_returning_nan_is_caught():
     xr, y = real_set(); net = mnist_teacher()
-    t = Teacher(lambda x: net(x) * float('nan'), mode='soft')
+    t = Teacher(lambda x: net(x) * float('nan'), mode='soft', outputs='logits')
     with pytest.raises(TeacherOutputError):
         dv.DivGAN(xr, torch.full((200, 10), .1), t, y=y, z_dim=8, base=8, bs=100).fit(1)
 
 def test_unbalanced_generator_stops_with_a_warning():
     G = dv.GanGenerator(8, 1, 32, base=8)
-    t = Teacher(lambda x: torch.nn.functional.one_hot(torch.zeros(len(x), dtype=torch.long), 10).float() * 5, mode='soft')  # always class 0
+    t = Teacher(lambda x: torch.nn.functional.one_hot(torch.zeros(len(x), dtype=torch.long), 10).float() * 5, mode='soft', outputs='logits')  # always class 0
     with pytest.warns(UserWarning, match='still had not produced'):
         s = dv.synth_set(G, t, 100, 10, chunk=50, max_factor=2)
     assert len(s.x) == 10 and s.queried == 200 and s.counts()[0] == 10
@@ -111,25 +107,25 @@ def test_bad_settings():
     with pytest.raises(FskdError, match="'quantile', 'mean' or 'constant'"): dv.DivGAN(xr, p, t, mode='median')
 
 def test_paper_presets_follow_the_reference():
-    c = preset(RunConfig(method='divbfkd')); P = c.params
+    c = preset(RunConfig(method='divbfkd', config='paper')); P = c.params
     assert (P['z_dim'], P['base'], P['gan_bs'], P['gan_opt'], P['gan_lr'], P['gan_epochs'], P['m']) == (100, 256, 250, 'rmsprop', 5e-5, 500, 24_000)
     assert (P['n_critic'], P['lam_gp'], P['q'], P['lo'], P['hi'], P['per_class'], P['lr_decay']) == (5, 10., .1, .7, .99, 100, False)
     assert (c.epochs, c.bs, c.lr, c.student, c.shots) == (100, 250, 1e-2, 'lenet5_half', 200)
-    f = preset(RunConfig(method='divbfkd', dataset='fashion-mnist'))
+    f = preset(RunConfig(method='divbfkd', config='paper', dataset='fashion-mnist'))
     assert (f.params['z_dim'], f.params['gan_epochs'], f.params['m'], f.epochs) == (200, 1000, 48_000, 200)
-    c10 = preset(RunConfig(method='divbfkd', dataset='cifar10'))
+    c10 = preset(RunConfig(method='divbfkd', config='paper', dataset='cifar10'))
     assert (c10.student, c10.params['teacher_arch'], c10.params['z_dim'], c10.params['gan_epochs'], c10.epochs, c10.lr, c10.params['lr_decay']) == \
            ('alexnet_half', 'alexnet', 256, 2000, 400, 0.1, True)
 
 @pytest.mark.parametrize('ds,k', [('cifar10', 10), ('svhn', 10)])
-def test_rgb_paper_code_path_on_fakedata(monkeypatch, tmp_path, ds, k):
+def test_rgb_paper_code_path_on_fakedata(tmp_path, ds, k):
     "The paper config's RGB models (AlexNet-Half student, 3-channel G/D, crop augmentation, lr steps) on FakeData shapes."
-    cnt = patch_fake_rgb(monkeypatch, dv, ds, k, per_class=4)
-    cfg = RunConfig(method='divbfkd', dataset=ds, epochs=1, bs=16, progress=False, out=str(tmp_path), mte_images=0,
+    cfg = RunConfig(method='divbfkd', dataset=ds, config='paper', shots=4, epochs=1, bs=16, progress=False, out=str(tmp_path), mte_images=0,
                     params=dict(base=16, gan_bs=20, gan_epochs=1, m=40, max_factor=5))
+    kw, cnt = fake_rgb_run(cfg, ds, k, per_class=4)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')   # a random stand-in may not produce every class
-        r = dv.divbfkd(cfg)
+        r = dv.DivBFKD(cfg, **kw).run()
     assert r.student == 'alexnet_half' and r.teacher == f'alexnet-{ds}'
     assert r.queries_total == cnt.images - r.queries['eval'] == 40 + 40 + r.extra['synth']['queried']
     saved = json.loads((tmp_path/'result.json').read_text())

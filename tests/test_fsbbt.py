@@ -1,13 +1,13 @@
 "FS-BBT: the query count against an independent counter, bad input, access modes, and the paper configs' code paths (RGB on FakeData)."
 import json, warnings, pytest, torch
 import fskd_nb.methods.fsbbt as fb
-from fskd_nb.baselines import RunConfig, preset
+from fskd_nb.run import RunConfig
 from fskd_nb.core import FskdError
 from fskd_nb.data import load_sample, input_tfm
 from fskd_nb.models import get_model
 from fskd_nb.teacher import Teacher, TeacherOutputError, QueryBudgetExceeded
 from fskd_nb.learner import Callback
-from _helpers import Counting, mnist_teacher, patch_fake_rgb
+from _helpers import Counting, mnist_teacher, fake_rgb_run, preset
 
 SMALL = dict(n_mix=300, cvae_epochs=1)
 
@@ -30,9 +30,9 @@ class Capture(Callback):
 
 def test_method_query_total_with_independent_counter(monkeypatch):
     cnt = Counting(mnist_teacher())
-    monkeypatch.setattr(fb, 'run_teacher', lambda cfg: Teacher(cnt, mode=cfg.teacher_mode, name='counted-lenet5'))
     cap = Capture()
-    r = fb.fsbbt(RunConfig(method='fsbbt', config='smoke', sample=True, progress=False, mte_images=0), cbs=[cap])
+    r = fb.FSBBT(RunConfig(method='fsbbt', config='smoke', sample=True, progress=False, mte_images=0), [cap],
+                 teacher=Teacher(cnt, mode='soft', name='counted-lenet5')).run()
     assert cap.synth.counts() == r.extra['pool'] and cap.epochs == 1 and cap.samples['mixup']['x'].shape == (4, 1, 28, 28)
     p = r.extra['pool']
     assert r.queries_total == 2000 + p['mixup'] + p['cvae'] == p['total']
@@ -50,7 +50,7 @@ def test_fewer_images_than_classes():
         fb.fsbbt_pool(load_sample('train').x[:5], t, 10)
     assert t.ledger.charged == 0   # nothing spent
     with pytest.raises(FskdError, match='shots must be at least 1'):
-        fb.fsbbt(RunConfig(method='fsbbt', config='smoke', sample=True, shots=0, progress=False))
+        fb.FSBBT(RunConfig(method='fsbbt', config='smoke', sample=True, shots=0, progress=False)).run()
 
 def test_all_one_class_set_fails_before_spending_on_synthesis():
     fs = load_sample('train'); ones = fs.x[fs.y == 1]
@@ -83,16 +83,16 @@ def test_bad_cvae_data_name():
         fb.fsbbt_pool(load_sample('train').x[:20], Teacher(mnist_teacher()), 10, cvae_data='mixup')
 
 def test_paper_presets_follow_the_reference():
-    c = preset(RunConfig(method='fsbbt'))
+    c = preset(RunConfig(method='fsbbt', config='paper'))
     P = c.params
     assert (P['n_mix'], P['cvae_epochs'], P['cvae_bs'], c.epochs, c.bs, c.lr, c.student) == (24_000, 100, 256, 50, 64, 1e-3, 'lenet5_half')
     assert (P['alpha'], P['thr'], P['rot'], P['shift'], P['flip'], P['combo'], P['latent']) == (1., .05, 10., .1, False, True, 2)
-    f = preset(RunConfig(method='fsbbt', dataset='fashion-mnist')).params
+    f = preset(RunConfig(method='fsbbt', config='paper', dataset='fashion-mnist')).params
     assert (f['n_mix'], f['cvae_epochs']) == (48_000, 200)
-    c10 = preset(RunConfig(method='fsbbt', dataset='cifar10'))
+    c10 = preset(RunConfig(method='fsbbt', config='paper', dataset='cifar10'))
     assert (c10.student, c10.params['teacher_arch'], c10.bs, c10.epochs, c10.params['cvae_bs'], c10.params['flip'], c10.params['rot']) == \
            ('alexnet_half', 'alexnet', 128, 100, 64, True, 0.)
-    c100 = preset(RunConfig(method='fsbbt', dataset='cifar100'))
+    c100 = preset(RunConfig(method='fsbbt', config='paper', dataset='cifar100'))
     assert (c100.student, c100.params['teacher_arch'], c100.bs, c100.epochs, c100.params['combo']) == ('resnet20', 'resnet32', 16, 200, False)
     assert c100.params['lr_steps'][0] == (80, .1)
 
@@ -104,14 +104,14 @@ def test_lr_steps_schedule():
     assert lrs[0] == lrs[19] == 1. and abs(lrs[20] - .1) < 1e-9 and abs(lrs[30] - .01) < 1e-9
 
 @pytest.mark.parametrize('ds,k', [('cifar10', 10), ('cifar100', 100)])
-def test_rgb_paper_code_path_on_fakedata(monkeypatch, tmp_path, ds, k):
+def test_rgb_paper_code_path_on_fakedata(tmp_path, ds, k):
     "The paper config's models and augmentation (AlexNet-Half / ResNet-20, conv CVAE, flip, lr steps) on FakeData shapes."
-    cnt = patch_fake_rgb(monkeypatch, fb, ds, k, per_class=2)
-    cfg = RunConfig(method='fsbbt', dataset=ds, epochs=1, bs=16, progress=False, out=str(tmp_path), mte_images=0,
+    cfg = RunConfig(method='fsbbt', dataset=ds, config='paper', shots=2, epochs=1, bs=16, progress=False, out=str(tmp_path), mte_images=0,
                     params=dict(n_mix=64, cvae_epochs=1))
+    kw, cnt = fake_rgb_run(cfg, ds, k, per_class=2)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')   # a random stand-in may not name every class
-        r = fb.fsbbt(cfg)
+        r = fb.FSBBT(cfg, **kw).run()
     assert r.student == ('alexnet_half' if ds == 'cifar10' else 'resnet20') and r.teacher == f"{'alexnet' if ds == 'cifar10' else 'resnet32'}-{ds}"
     assert r.queries_total == r.extra['pool']['total'] == cnt.images - r.queries['eval']
     saved = json.loads((tmp_path/'result.json').read_text())

@@ -3,7 +3,7 @@ import subprocess, sys
 
 def test_no_widget_or_jupyter_imports():
     code = ("import sys, fskd_nb, fskd_nb.core, fskd_nb.data, fskd_nb.models, fskd_nb.teacher, fskd_nb.losses, fskd_nb.learner, "
-            "fskd_nb.metrics, fskd_nb.teachers, fskd_nb.baselines, fskd_nb.methods, fskd_nb.cli; "
+            "fskd_nb.metrics, fskd_nb.teachers, fskd_nb.run, fskd_nb.sources, fskd_nb.baselines, fskd_nb.methods, fskd_nb.cli; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('ipywidgets', 'IPython', 'jupyter_client', 'ipykernel', 'nbdev', 'fastcore')]; "
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)

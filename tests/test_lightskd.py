@@ -2,7 +2,8 @@
 import os, subprocess, sys
 from pathlib import Path
 import pytest, torch, torch.nn as nn
-from fskd_nb.baselines import RunConfig, preset
+from fskd_nb.run import RunConfig
+from _helpers import preset
 from fskd_nb.core import FskdError, load_result
 from fskd_nb.data import Split, DeviceLoader
 from fskd_nb.learner import Learner
@@ -13,7 +14,7 @@ from _helpers import fake_rgb
 REAL = os.environ.get('FSKD_DATA') or os.environ.get('FSKD_REQUIRE_DATA')
 
 def test_presets():
-    c = preset(RunConfig(method='lightskd', dataset='cifar100'))
+    c = preset(RunConfig(method='lightskd', dataset='cifar100', config='paper'))
     assert (c.student, c.epochs, c.bs, c.lr, c.params['milestones'], c.params['augment'], c.params['n_train']) == ('resnet18', 200, 128, .1, (.3, .6, .8), 'rrc', None)
     assert (c.params['alpha'], c.params['beta'], c.params['T'], c.params['wd'], c.params['momentum']) == (.2, 1., 4., 5e-4, .9)
     s = preset(RunConfig(method='lightskd', dataset='fashionmnist', config='small'))
@@ -27,8 +28,8 @@ def test_paper_config_runs_on_fakedata(tmp_path, arm):
     "Every arm, CIFAR-100 shapes: ResNet-18 with the adapter sized from its 128-channel h2, RandomResizedCrop, a few steps."
     train = Split(fake_rgb(64, 100), torch.arange(64) % 100, 'cifar100', 100)
     test = Split(fake_rgb(20, 100, 7), torch.arange(20) % 100, 'cifar100', 100)
-    cfg = RunConfig(method='lightskd', dataset='cifar100', epochs=1, bs=16, progress=False, out=str(tmp_path), params=dict(arm[2]))
-    r = S.lightskd(cfg, train=train, test=test)
+    cfg = RunConfig(method='lightskd', dataset='cifar100', config='paper', epochs=1, bs=16, progress=False, out=str(tmp_path), params=dict(arm[2]))
+    r = S.LightSKD(cfg, data=train, test=test).run()
     drg, dsr = arm[2]['drg'], arm[2]['dsr']
     assert r.student == 'resnet18' and r.teacher is None and r.queries_total == 0 and r.extra['n_test'] == 20 and r.extra['n_train'] == 64
     assert r.config['params']['augment'] == 'rrc' and r.extra['parts'] == dict(drg=drg, dsr=dsr, aux=drg)
@@ -64,15 +65,15 @@ def test_backbone_contract():
     with pytest.raises(FskdError, match='three stages'): S.LightSKDNet(nn.Sequential(nn.Flatten(), nn.Linear(1024, 10)), 10, x)
 
 def test_bad_input():
-    with pytest.raises(FskdError, match='without a teacher'): S.lightskd(RunConfig(method='lightskd', config='smoke', sample=True, teacher='lenet5-mnist'))
-    with pytest.raises(FskdError, match='no full batch'): S.lightskd(RunConfig(method='lightskd', config='smoke', sample=True, bs=4096))
-    with pytest.raises(FskdError, match='sample is MNIST only'): S.lightskd(RunConfig(method='lightskd', config='smoke', sample=True, dataset='cifar100'))
+    with pytest.raises(FskdError, match='without a teacher'): S.LightSKD(RunConfig(method='lightskd', config='smoke', sample=True, teacher='lenet5-mnist')).run()
+    with pytest.raises(FskdError, match='no full batch'): S.LightSKD(RunConfig(method='lightskd', config='smoke', sample=True, bs=4096)).run()
+    with pytest.raises(FskdError, match='sample is MNIST only'): S.LightSKD(RunConfig(method='lightskd', config='smoke', sample=True, dataset='cifar100')).run()
 
 @pytest.mark.skipif(not REAL, reason='needs Fashion-MNIST ($FSKD_DATA)')
 def test_small_config_data_on_real_fashionmnist():
     "The small config's data: a balanced, seeded subset of the real Fashion-MNIST training split; the whole test set."
     cfg = RunConfig(method='lightskd', dataset='fashionmnist', config='small', epochs=1, progress=False, download=False, params=dict(n_train=1000))
-    r = S.lightskd(cfg)
+    r = S.LightSKD(cfg).run()
     assert (r.extra['n_train'], r.shots, r.extra['n_test'], r.config['n_real']) == (1000, 100, 10_000, 1000)
     assert r.acc_last > 15 and len(r.extra['history']) == 1   # one epoch of 7 batches: above chance (10 %)
 
@@ -91,10 +92,10 @@ def test_dashboard_sees_the_loss_terms_and_profile():
     "The live monitor: one LightSKD row per epoch (loss terms + the probe images' sorted softmax), probe accuracy without a teacher."
     from fskd_nb.dashboard import Monitor, draw_selection, draw_curves, status_line
     snaps = []; m = Monitor([snaps.append], every=0, mte_every=5, n_probe=50)
-    r = S.lightskd(RunConfig(method='lightskd', config='smoke', sample=True, progress=False), cbs=[m])
+    r = S.LightSKD(RunConfig(method='lightskd', config='smoke', sample=True, progress=False), [m]).run()
     snap = m.finish(r)
     s = snap['selection']
-    assert s['kind'] == 'skd' and len(s['history']) == 2 and len(s['history'][-1]['profile']) == 10
+    assert s['kind'] == 'skd' and s['method'] == 'lightskd' and len(s['history']) == 2 and len(s['history'][-1]['profile']) == 10
     assert abs(sum(s['history'][-1]['profile']) - 1) < 1e-4
     rows = snap['boundary']['rows']
     assert rows and all('agreement' not in x and 'mte' not in x for x in rows) and snap['ledger'] is None

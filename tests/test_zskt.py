@@ -1,7 +1,9 @@
 "ZSKT: the paper config's code path (CIFAR-10 / SVHN, WRN-40-2 -> WRN-16-1) on FakeData and the ledger in white-box mode."
 import json, pytest, torch, torchvision
 import fskd_nb.methods.zskt as zk
-from fskd_nb.baselines import RunConfig, preset
+from fskd_nb.run import RunConfig
+import fskd_nb.run
+from _helpers import preset
 from fskd_nb.data import Split, dataset_tensors
 from fskd_nb.models import get_model
 from fskd_nb.teachers import save_teacher
@@ -17,10 +19,10 @@ def fake_wrn_teacher(monkeypatch):
     for ds in ('cifar10', 'svhn'):
         torch.manual_seed(0)
         save_teacher(get_model('wrn_40_2', 10, 3), dict(name=f'wrn_40_2-{ds}', dataset=ds, arch='wrn_40_2', acc=None))
-    monkeypatch.setattr(zk, 'load_split', lambda name, split, *a, **k: fake_split(name))
+    monkeypatch.setattr(fskd_nb.run, 'load_split', lambda name, split, *a, **k: fake_split(name))
 
 def test_paper_preset_is_the_paper():
-    cfg = preset(RunConfig(method='zskt', dataset='cifar10', teacher_mode='white_box'))
+    cfg = preset(RunConfig(method='zskt', dataset='cifar10', config='paper'))
     assert cfg.student == 'wrn_16_1' and cfg.params['teacher_arch'] == 'wrn_40_2' and cfg.params['width'] == 128
     assert (cfg.params['beta'], cfg.params['n_s'], cfg.params['lr_g'], cfg.params['lr_s'], cfg.bs) == (250., 10, 1e-3, 2e-3, 128)
     assert (cfg.mte_images, cfg.mte_steps, cfg.mte_k) == (1000, 200, 100)
@@ -28,9 +30,9 @@ def test_paper_preset_is_the_paper():
 
 @pytest.mark.parametrize('ds', ['cifar10', 'svhn'])
 def test_paper_config_runs_on_fakedata(fake_wrn_teacher, ds, tmp_path):
-    cfg = RunConfig(method='zskt', dataset=ds, teacher_mode='white_box', bs=8, progress=False, out=str(tmp_path),
+    cfg = RunConfig(method='zskt', dataset=ds, config='paper', bs=8, progress=False, out=str(tmp_path),
                     mte_images=3, mte_steps=3, mte_k=3, params=dict(n_batches=2, n_s=2, eval_batches=1))
-    r = zk.zskt(cfg)
+    r = zk.ZSKT(cfg).run()
     assert r.teacher == f'wrn_40_2-{ds}' and r.student == 'wrn_16_1' and r.shots == 0
     assert r.queries['synthesize'] == 2 * 8 and r.queries['distill'] == 2 * 8 and r.queries_total == 32   # counted in white-box mode too
     assert len(r.extra['history']) == 2 and 0 <= r.acc_last <= 100

@@ -13,11 +13,11 @@ from ..teacher import Teacher
 from ..learner import Callback, CancelFitException, sgd, multistep, notify
 from ..losses import soft_ce
 from .fsbbt import _History
-from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, preset, run_data, run_teacher, train_student, finish, run_rows
+from ..run import RunConfig, ByDataset, MTE_PRESETS, Method, MethodConfig, param, run_rows
 
 # %% auto #0
 __all__ = ['DIVBFKD_PRESETS', 'ABLATION', 'adaptive_thresholds', 'GanGenerator', 'Critic', 'gradient_penalty', 'DivGAN',
-           'SynthSet', 'synth_set', 'plot_selection', 'show_synth', 'divbfkd', 'divbfkd_ablation']
+           'SynthSet', 'synth_set', 'plot_selection', 'show_synth', 'DivBFKDConfig', 'DivBFKD', 'divbfkd_ablation']
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #87dc38b3
 def adaptive_thresholds(p:torch.Tensor, # the teacher's probabilities on the N real images [N,K]
@@ -120,8 +120,7 @@ class DivGAN:
     def q(self, v:float): # thresholds recomputed from the stored real-image answers: no queries
         self.tau = adaptive_thresholds(self.p_real, self.y, v, self.mode, self.lo, self.hi); self._q = v
     def z(self, n:int) -> torch.Tensor: return torch.randn(n, self.G.z_dim, device=self.dev, generator=self.gen)
-    def _cb(self, event):
-        for cb in self.cbs: cb.gan = self; cb(event)
+    def _cb(self, event): notify(self.cbs, event, gan=self)
     def __repr__(self): return f'DivGAN(N={self.N}, K={self.K}, epoch={self.epoch}, q={self.q}, select={self.select}, pool_syn={int(self.pool_syn)})'
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #gan00002
@@ -192,6 +191,15 @@ def _state(self:DivGAN, secs:float|None=None, bins:int=20) -> dict:
     if secs is not None: r['s'] = round(secs, 3)
     return r
 DivGAN.state = _state
+
+def _running_selection(self:DivGAN) -> dict|None:
+    "The running epoch's selection so far: accepted and rejected per class, the acceptance rate (None between epochs; host syncs)."
+    buf = getattr(self, '_buf', None)
+    if not buf: return None
+    lab, ok = torch.cat([b[1] for b in buf]), torch.cat([b[2] for b in buf])
+    a, n = torch.bincount(lab[ok], minlength=self.K), torch.bincount(lab, minlength=self.K)
+    return dict(accepted=a.tolist(), rejected=(n - a).tolist(), acc_rate=ok.float().mean().item())
+DivGAN.running_selection = _running_selection
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #syn00001
 @dataclass
@@ -272,6 +280,30 @@ def show_synth(s:SynthSet, n:int=8):
     return fig
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #cfg00001
+@dataclass
+class DivBFKDConfig(MethodConfig):
+    q: float = param(.1, lo=0, hi=1)  # quantile of the teacher's confidence on the real images of each class: τ_k (higher q, higher τ_k)
+    thr_mode: str = param('quantile', choices=('quantile', 'mean', 'constant'))  # how τ_k is computed
+    lo: float = param(.7, lo=0, hi=1)  # τ_k's lower clamp
+    hi: float = param(.99, lo=0, hi=1)  # τ_k's upper clamp
+    per_class: int = param(100, lo=0)  # accepted synthetic images added to the critic's pool per class per GAN epoch
+    n_critic: int = param(5, lo=1)  # critic steps per generator step
+    lam_gp: float = param(10., lo=0)  # gradient-penalty weight
+    select: bool = True  # the teacher's high-confidence pool (False: a plain WGAN)
+    balance: bool = True  # class-balanced synthetic set (rejection sampling on the teacher's argmax)
+    critic_bn: bool = True  # BatchNorm in the critic (the reference's; False is stabler on small runs)
+    unlabeled: bool = False  # thresholds from the teacher's argmax instead of the labels
+    gen_chunk: int|None = param(None, lo=1)  # images per generator batch in stage 2 (None: 4 × gan_bs)
+    max_factor: float = param(20., gt=0)  # stage 2 stops after max_factor × m queries
+    lr_decay: bool = False  # the student's lr ×0.1 at 50 % and 75 %
+    z_dim: int = param(100, lo=1)  # latent size
+    base: int = param(256, lo=1)  # base channels of generator and critic
+    gan_bs: int = param(250, lo=1)  # GAN batch size
+    gan_opt: str = param('rmsprop', choices=('rmsprop', 'adam'))  # GAN optimiser
+    gan_lr: float = param(5e-5, gt=0)  # GAN learning rate
+    gan_epochs: int = param(500, lo=0)  # GAN epochs (one pass over the N-image pool each)
+    m: int = param(24_000, lo=0)  # synthetic images in the student's set
+
 _grey = lambda grey, rgb: ByDataset(mnist=grey, kmnist=grey, fashionmnist=grey, default=rgb)
 _COMMON = dict(q=0.1, thr_mode='quantile', lo=0.7, hi=0.99, per_class=100, n_critic=5, lam_gp=10., select=True, balance=True, critic_bn=True,
                unlabeled=False, gen_chunk=None, max_factor=20., lr_decay=_grey(False, True))
@@ -289,38 +321,38 @@ DIVBFKD_PRESETS = {
                   teacher_arch=ByDataset(cifar100='resnet32', svhn='alexnet', cifar10='alexnet', default='lenet5'))}
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #mth00001
-@register_method('divbfkd', DIVBFKD_PRESETS)
-def divbfkd(cfg:RunConfig, cbs=()) -> RunResult:
+class DivBFKD(Method):
     "DivBFKD: N few-shot images + a black-box soft teacher → WGAN-GP with a high-confidence pool → balanced synthetic set → student."
-    cfg = preset(cfg); P = cfg.params
-    with Timer(cfg.device) as t:
-        teacher = run_teacher(cfg); teacher.require('soft', 'DivBFKD (it stores full probability vectors)')
-        _, fs, test, src = run_data(cfg)
-        spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
+    name, title, access, loss, Config = 'divbfkd', 'DivBFKD', 'soft', 'fskd_nb.losses.soft_ce', DivBFKDConfig
+    presets, live = DIVBFKD_PRESETS, True
+    durations = dict(smoke='~6 s', small='~4 min', paper='~5.5 h (MNIST) to ~11 h (Fashion-MNIST): the 256-channel GAN; use a GPU')
+    def fit(self):
+        cfg, P, spec, dev, teacher, fs = self.cfg, self.p, self.spec, self.dev, self.teacher, self.data.fs
         set_seed(cfg.seed)
-        tt = input_tfm(spec.name, cfg.student, augment=False)          # [0,1] 32-px images → the networks' input
+        tt = self.tfm()                                                # [0,1] 32-px images → the networks' input
         xr = ImageTfm(size=32)(fs.x.to(dev))                           # the generator's space: [0,1], 32 px
         p_real = teacher.label_set(xr, tt, 'distill')                  # step 0: once per real image
-        notify(cbs, 'before_run', teacher=teacher, cfg=cfg, test=test, tfm=tt)   # dashboards: probe set, ledger
-        gan = DivGAN(xr, p_real, teacher, tt, None if P['unlabeled'] else fs.y, P['z_dim'], P['base'], P['gan_bs'], P['n_critic'], P['lam_gp'],
-                     P['gan_opt'], P['gan_lr'], P['q'], P['thr_mode'], P['lo'], P['hi'], P['per_class'], P['select'], P['critic_bn'], cfg.seed, dev, cbs)
-        notify(cbs, 'before_gan', gan=gan)
-        with Timer(dev) as tg: gan.fit(P['gan_epochs'])                   # step 1
+        gan = self.gan = DivGAN(xr, p_real, teacher, tt, None if P.unlabeled else fs.y, P.z_dim, P.base, P.gan_bs, P.n_critic, P.lam_gp,
+                                P.gan_opt, P.gan_lr, P.q, P.thr_mode, P.lo, P.hi, P.per_class, P.select, P.critic_bn, cfg.seed, dev, self.cbs)
+        self.notify('before_gan', gan=gan)
+        with Timer(dev) as tg: gan.fit(P.gan_epochs)                    # step 1
         with Timer(dev) as tsyn:                                          # step 2
-            syn = synth_set(gan.G, teacher, P['m'], spec.n_classes, tt, P['balance'], P['gen_chunk'] or 4 * P['gan_bs'],
-                            P['max_factor'], gan.gen)
-        notify(cbs, 'after_synthesis', synth=syn)
+            syn = synth_set(gan.G, teacher, P.m, spec.n_classes, tt, P.balance, P.gen_chunk or 4 * P.gan_bs, P.max_factor, gan.gen)
+        self.notify('after_synthesis', synth=syn)
         hist = _History()
         with Timer(dev) as ts:
-            student, acc, tdl = train_student(cfg, torch.cat([xr, syn.x]), (torch.cat([p_real, syn.p]),), soft_ce, test, [hist, *cbs],
-                                              sched_func=multistep() if P['lr_decay'] else None, augment=True)
-    if cfg.out: atomic_torch_save({'z_dim': P['z_dim'], 'base': P['base'], 'state_dict': {k: v.cpu() for k, v in gan.G.state_dict().items()}},
-                                  ensure_dir(cfg.out)/'generator.pt')
-    n_ep = max(len(gan.history), 1)
-    times = dict(gan_s=tg.elapsed, gan_epoch_s=tg.elapsed / n_ep, synth_s=tsyn.elapsed, student_s=ts.elapsed,
-                 student_epoch_s=ts.elapsed / max(cfg.epochs, 1))
-    return finish(cfg, student, acc, tdl, teacher, t, src, times={k: round(v, 3) for k, v in times.items()}, gan_cancelled=gan.cancelled,
-                  synth=dict(m=len(syn.x), queried=syn.queried, per_class=syn.counts()), history=getattr(hist, 'rows', []), gan_history=gan.history)
+            self.train_student(torch.cat([xr, syn.x]), (torch.cat([p_real, syn.p]),), soft_ce, [hist, *self.cbs],
+                               sched_func=multistep() if P.lr_decay else None, augment=True)
+        P.q = gan.q   # a dashboard may have moved it
+        n_ep = max(len(gan.history), 1)
+        times = dict(gan_s=tg.elapsed, gan_epoch_s=tg.elapsed / n_ep, synth_s=tsyn.elapsed, student_s=ts.elapsed,
+                     student_epoch_s=ts.elapsed / max(cfg.epochs, 1))
+        return dict(times={k: round(v, 3) for k, v in times.items()}, gan_cancelled=gan.cancelled,
+                    synth=dict(m=len(syn.x), queried=syn.queried, per_class=syn.counts()), history=getattr(hist, 'rows', []), gan_history=gan.history)
+    def save_extra(self, out):
+        "The generator, beside the student."
+        atomic_torch_save({'z_dim': self.p.z_dim, 'base': self.p.base, 'state_dict': {k: v.cpu() for k, v in self.gan.G.state_dict().items()}},
+                          out/'generator.pt')
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #abl00001
 ABLATION = (('Student-Alone', 'student-alone', {}), ('Standard-KD', 'standard-kd', {}),

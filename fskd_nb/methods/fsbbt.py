@@ -14,11 +14,11 @@ from ..data import ImageTfm, get_spec, input_tfm, random_affine
 from ..teacher import Teacher
 from ..learner import Callback, notify
 from ..losses import soft_ce
-from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, preset, run_data, run_teacher, train_student, finish, run_rows
+from ..run import RunConfig, ByDataset, MTE_PRESETS, Method, MethodConfig, param, run_rows
 
 # %% auto #0
 __all__ = ['MixUp', 'SOURCES', 'FSBBT_PRESETS', 'ABLATION', 'mixup_pool', 'CVAE', 'cvae_loss', 'train_cvae', 'hybrid_latents',
-           'sample_cvae', 'SynthPool', 'fsbbt_pool', 'pool_samples', 'show_pool', 'MixUpAffine', 'fsbbt',
+           'sample_cvae', 'SynthPool', 'fsbbt_pool', 'pool_samples', 'show_pool', 'MixUpAffine', 'FSBBTConfig', 'FSBBT',
            'fsbbt_ablation']
 
 # %% ../../nbs/11_methods.fsbbt.ipynb #f7ed8af1
@@ -273,6 +273,24 @@ _grey = lambda grey, rgb: ByDataset(cifar10=rgb, cifar100=rgb, svhn=rgb, default
 _COMMON = dict(alpha=1., thr=0.05, cvae=True, n_gen=None, cvae_data='real+mixup', cvae_lr=1e-3, latent=2, lr=1e-3,
                combo=ByDataset(cifar100=False, default=True), rot=_grey(10., 0.), shift=0.1,
                flip=ByDataset(cifar10=True, cifar100=True, default=False), lr_steps=ByDataset(cifar100=((80, .1), (120, 1e-2), (160, 1e-3), (180, 5e-4)), default=()))
+@dataclass
+class FSBBTConfig(MethodConfig):
+    n_mix: int = param(24_000, lo=0)  # MixUp draws before dropping near-copies (images)
+    alpha: float = param(1., gt=0)  # Beta(α, α) of the mixes, and of the student's on-the-fly blend
+    thr: float = param(.05, lo=0, hi=.5)  # drop mixes with λ ≤ thr or λ ≥ 1 − thr (near-copies)
+    cvae: bool = True  # replace the dropped near-copies with CVAE images (False: the MixUp-only ablation)
+    n_gen: int|None = param(None, lo=0)  # CVAE images (None: as many as MixUp dropped)
+    cvae_data: str = param('real+mixup', choices=('real+mixup', 'real'))  # what the CVAE trains on
+    cvae_epochs: int = param(100, lo=1)  # CVAE training epochs
+    cvae_bs: int = param(256, lo=1)  # CVAE batch size
+    cvae_lr: float = param(1e-3, gt=0)  # CVAE Adam lr
+    latent: int = param(2, lo=1)  # CVAE latent size
+    combo: bool = True  # the student's on-the-fly MixUp of each batch
+    rot: float = param(10., lo=0, hi=180)  # random affine: rotation (degrees)
+    shift: float = param(.1, lo=0, hi=1)  # random affine: shift (fraction of the side)
+    flip: bool = False  # random horizontal flip
+    lr_steps: tuple[tuple[int, float], ...] = ()  # ((epoch, factor), ...): the lr times factor from that epoch on (CIFAR-100)
+
 FSBBT_PRESETS = {
     'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_mix=200, cvae_epochs=1, cvae_bs=256, epochs=1, bs=64),
     'small': dict(_COMMON, **MTE_PRESETS['small'], n_mix=6000, cvae_epochs=30, cvae_bs=256, epochs=10, bs=64),
@@ -295,28 +313,26 @@ class _History(Callback):
     def after_fit(self): self.rows = list(self.learn.rows)
 
 # %% ../../nbs/11_methods.fsbbt.ipynb #915ed958
-@register_method('fsbbt', FSBBT_PRESETS)
-def fsbbt(cfg:RunConfig, cbs=()) -> RunResult:
+class FSBBT(Method):
     "FS-BBT: N unlabeled images + a black-box teacher → MixUp + CVAE distillation set → student (soft-target CE)."
-    cfg = preset(cfg); P = cfg.params
-    with Timer(cfg.device) as t:
-        teacher = run_teacher(cfg); teacher.require('label', 'FS-BBT')
-        _, fs, test, src = run_data(cfg)
-        spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
-        notify(cbs, 'before_run', teacher=teacher, cfg=cfg, test=test, tfm=input_tfm(spec.name, cfg.student, augment=False))
+    name, title, access, loss, Config = 'fsbbt', 'FS-BBT', 'label', 'fskd_nb.losses.soft_ce', FSBBTConfig
+    mode, presets, live = 'soft', FSBBT_PRESETS, True   # works on one-hot answers too; the paper's teacher returns probabilities
+    durations = dict(smoke='~5 s', small='~1.5 min', paper='~6 min (MNIST), ~12 min (Fashion-MNIST)')
+    def fit(self):
+        cfg, P, spec, dev = self.cfg, self.p, self.spec, self.dev
         set_seed(cfg.seed)
-        pool = fsbbt_pool(fs.unlabeled, teacher, spec.n_classes, input_tfm(spec.name, cfg.student, augment=False), P['n_mix'], P['alpha'],
-                          P['thr'], P['cvae'], P['n_gen'], P['cvae_data'], P['cvae_epochs'], P['cvae_bs'], P['cvae_lr'], P['latent'],
-                          seed=cfg.seed, device=dev)
-        notify(cbs, 'after_synthesis', synth=pool)   # dashboards: the grids of `pool_samples(cb.synth)`
+        pool = fsbbt_pool(self.data.fs.unlabeled, self.teacher, spec.n_classes, self.tfm(), P.n_mix, P.alpha, P.thr, P.cvae, P.n_gen,
+                          P.cvae_data, P.cvae_epochs, P.cvae_bs, P.cvae_lr, P.latent, seed=cfg.seed, device=dev)
+        self.pool = pool
+        self.notify('after_synthesis', synth=pool)   # dashboards: the grids of `pool_samples(cb.synth)`
         hist = _History()
         with Timer(cfg.device) as ts:
-            student, acc, tdl = train_student(cfg, pool.x, (pool.p,), soft_ce, test, [MixUpAffine(P['alpha'], P['rot'], P['shift'], P['flip'], P['combo']), hist, *cbs],
-                                              opt_func=partial(torch.optim.Adam, lr=cfg.lr), sched_func=_lr_steps(P['lr_steps'], cfg.epochs) if P['lr_steps'] else None,
-                                              augment=False)
-    times = {k: round(v, 2) for k, v in dict(pool.times, student_s=ts.elapsed).items()}
-    return finish(cfg, student, acc, tdl, teacher, t, src, pool=pool.counts(), times=times, history=getattr(hist, 'rows', []),
-                  cvae_history=pool.cvae_history[-1:] if pool.cvae_history else [])
+            self.train_student(pool.x, (pool.p,), soft_ce, [MixUpAffine(P.alpha, P.rot, P.shift, P.flip, P.combo), hist, *self.cbs],
+                               opt_func=partial(torch.optim.Adam, lr=cfg.lr), sched_func=_lr_steps(P.lr_steps, cfg.epochs) if P.lr_steps else None,
+                               augment=False)
+        times = {k: round(v, 2) for k, v in dict(pool.times, student_s=ts.elapsed).items()}
+        return dict(pool=pool.counts(), times=times, history=getattr(hist, 'rows', []),
+                    cvae_history=pool.cvae_history[-1:] if pool.cvae_history else [])
 
 # %% ../../nbs/11_methods.fsbbt.ipynb #c279ed58
 ABLATION = (('Student-Alone', 'student-alone', {}), ('Standard-KD', 'standard-kd', {}), ('MixUp-only', 'fsbbt', dict(cvae=False)),

@@ -15,12 +15,13 @@ from ..teacher import Teacher
 from ..learner import Learner, Callback, notify, cosine, sgd, MixedPrecision, ChannelsLast, GradClip
 from ..losses import kd_kl
 from ..metrics import TestAccuracy
-from ..baselines import RunConfig, ByDataset, MTE_PRESETS, register_method, preset, run_data, run_teacher, finish, run_rows
+from ..dashboard import panel_fig, panel_png
+from ..run import RunConfig, RunData, ByDataset, MTE_PRESETS, Method, MethodConfig, param, run_rows
 
 # %% auto #0
 __all__ = ['SOURCES', 'WEB_MIX', 'OTHER_SPLITS', 'PAPER_MIX', 'KD3_PRESETS', 'ARMS', 'style_shift', 'WebPool', 'web_pool',
            'load_web_pool', 'show_pool', 'select_instances', 'mix_stats', 'info_nce', 'KD3Net', 'KD3Loss', 'Selection',
-           'kd3', 'kd3_ablation', 'mean_selection', 'plot_selection']
+           'KD3Config', 'KD3', 'kd3_ablation', 'mean_selection', 'plot_selection', 'draw_kd3_panel']
 
 # %% ../../nbs/15_methods.kd3.ipynb #k3000007
 def _smooth_noise(n:int, c:int, h:int, w:int, cells:int, gen, device) -> torch.Tensor:
@@ -53,7 +54,7 @@ def style_shift(x:torch.Tensor, # images in [0,1], float [N,C,H,W], on the devic
     return x.clamp(0, 1), flags
 
 # %% ../../nbs/15_methods.kd3.ipynb #k3000009
-SOURCES = ('shifted', 'fashionmnist', 'kmnist', 'cifar100', 'noise')   # pool sources; `WebPool.source` indexes this
+SOURCES = ('shifted', 'fashionmnist', 'kmnist', 'cifar100', 'noise', 'yours')   # pool sources ('yours': images you give); `WebPool.source` indexes this
 WEB_MIX = dict(shifted=.5, fashionmnist=.2, kmnist=.2, noise=.1)   # METHODS.md §3.7: half shifted digits, half junk
 
 @dataclass
@@ -275,6 +276,27 @@ class Selection(Callback):
         notify(self.cbs, 'after_selection', selection=row)
 
 # %% ../../nbs/15_methods.kd3.ipynb #k3000030
+@dataclass
+class KD3Config(MethodConfig):
+    web_n: int = param(30_000, lo=1)  # images in the offline web pool
+    mix: dict|None = None  # the pool's share of each source (None: the dataset's default)
+    rho: float = param(.5, gt=0, hi=1)  # share of the pool kept per epoch (the last epoch's, with rho_start)
+    rho_start: float|None = param(None, gt=0, hi=1)  # the first epoch's share (None: rho throughout)
+    w_t: float = param(.5, lo=0, hi=1)  # weight of the teacher's confidence in the selection score (1 - w_t: the student's)
+    balance: bool = True  # keep the selection balanced over the teacher's classes
+    clip: float = param(5., lo=0)  # gradient-norm clip (0: off)
+    T: float = param(4., gt=0)  # KD temperature
+    select: bool = True  # dynamic instance selection
+    align: bool = True  # feature alignment (and classifier sharing or alignment)
+    cls: str = param('share', choices=('share', 'align'))  # share the teacher's classifier (with a projector) or align to it
+    lam_f: float = param(1., lo=0)  # weight of feature alignment
+    lam_c: float = param(1., lo=0)  # weight of classifier alignment
+    mixdist: bool = True  # MixDistribution
+    lam_con: float = param(.5, lo=0)  # weight of MixDistribution's consistency term
+    tau_c: float = param(.2, gt=0)  # temperature of the consistency term
+    mix_alpha: float = param(.1, gt=0)  # Beta(α, α) of the feature-statistics mix
+    mix_layer: str = 'conv2'  # the student layer whose statistics are mixed
+
 _COMMON = dict(mix=None, rho=.5, rho_start=None, w_t=.5, balance=True, clip=5., T=4., select=True, align=True, cls='share', lam_f=1., lam_c=1., mixdist=True, lam_con=.5,
                tau_c=.2, mix_alpha=.1, mix_layer=ByDataset(cifar10='layer2', cifar100='layer2', default='conv2'),
                student=ByDataset(cifar10='resnet18', cifar100='resnet18', default='lenet5_half'),
@@ -285,44 +307,59 @@ KD3_PRESETS = {
     'paper': dict(_COMMON, **MTE_PRESETS['paper'], web_n=ByDataset(cifar10=100_000, default=30_000), epochs=ByDataset(cifar10=60, default=5),
                   bs=ByDataset(cifar10=256, default=128), lr=ByDataset(cifar10=.1, default=.05))}
 
-@register_method('kd3', KD3_PRESETS)
-def kd3(cfg:RunConfig, cbs=(), pool:WebPool|None=None, # your own web pool (default: `load_web_pool` for the dataset)
-        test:Split|None=None) -> RunResult: # your own labelled test split (default: the dataset's)
+class KD3(Method):
     "KD^3 (reconstructed): web pool + white-box teacher → dynamic selection, feature/classifier alignment, MixDistribution."
-    cfg = preset(cfg); P = cfg.params
-    with Timer(cfg.device) as t:
-        teacher = run_teacher(cfg); teacher.require('white_box', 'KD^3 (it aligns features and classifier parameters)')
-        spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
-        if test is None: test = load_sample('test') if cfg.sample else load_split(spec.name, 'test', cfg.data_root, cfg.download)
-        tfm = input_tfm(spec.name, cfg.student, augment=False)
-        notify(cbs, 'before_run', teacher=teacher, cfg=cfg, test=test, tfm=tfm)
+    name, title, access, loss, Config = 'kd3', 'KD^3', 'white_box', 'fskd_nb.methods.kd3.KD3Loss', KD3Config
+    presets, uses_shots, live = KD3_PRESETS, False, True
+    durations = dict(smoke='~7 s', small='~20 s', paper='~20 s (MNIST); CIFAR-10: a GPU job')
+    def attach_data(self, cfg):
+        "Your data is the web pool: a `WebPool`, or any images `as_data` takes (with their test set)."
+        if isinstance(self.user_data, WebPool): self.user_splits = None; return cfg
+        return super().attach_data(cfg)
+    def load_data(self) -> RunData:
+        "The test split; the pool is yours, or built in `fit` (timed)."
+        cfg, self.pool = self.cfg, None
+        if isinstance(self.user_data, WebPool):
+            self.pool = self.user_data
+            test = self.test_split()[0] if self.user_test is None else self.user_test
+            return RunData(None, None, test, 'your web pool')
+        if self.user_data is not None:
+            u = self.user_splits
+            self.pool = WebPool(u.train.x, torch.full((len(u.train.x),), SOURCES.index('yours')), dict(yours=1.))
+            return RunData(None, None, u.test, u.source)
+        return RunData(None, None, *self.test_split())
+    def fit(self):
+        cfg, P, spec, dev, teacher, test = self.cfg, self.p, self.spec, self.dev, self.teacher, self.data.test
+        tfm = self.tfm()
         with Timer(cfg.device) as tp:
-            if pool is None: pool = load_web_pool(spec.name, P['web_n'], P['mix'], cfg.seed, cfg.sample, cfg.data_root, cfg.download, dev)
+            pool = self.pool
+            if pool is None: pool = self.pool = load_web_pool(spec.name, P.web_n, P.mix, cfg.seed, cfg.sample, cfg.data_root, cfg.download, dev)
             t_tfm = input_tfm(spec.name, teacher.model.__class__.__name__.lower(), augment=False)
             with torch.no_grad(): tl, tf = map(torch.cat, zip(*[teacher.features(t_tfm(b.to(dev)), phase='distill') for b in pool.x.split(1000)]))
             xf = torch.cat([tfm(b.to(dev)) for b in pool.x.split(1000)])
-        notify(cbs, 'after_synthesis', synth=_Labelled(pool.x, tl.softmax(1)))   # dashboards: the pool with the teacher's labels
+        self.notify('after_synthesis', synth=_Labelled(pool.x, tl.softmax(1)))   # dashboards: the pool with the teacher's labels
         set_seed(cfg.seed)
         student = get_model(cfg.student, spec.n_classes, spec.channels).to(dev)
         t_head = teacher.module.head
-        if P['cls'] == 'align' and P['align'] and student.head.weight.shape != t_head.weight.shape:
+        if P.cls == 'align' and P.align and student.head.weight.shape != t_head.weight.shape:
             raise FskdError(f"cls='align' needs classifiers of the same shape; the student's is {tuple(student.head.weight.shape)}, "
                             f"the teacher's {tuple(t_head.weight.shape)}: use cls='share' (with a projector)")
-        share = P['align'] and P['cls'] == 'share'
-        net = KD3Net(student, tf.shape[1], t_head if share else None, P['mix_layer'] if P['mixdist'] else None, P['mix_alpha'])
-        loss = KD3Loss(net, tl, tf, P['T'], P['align'], P['lam_f'], P['cls'], P['lam_c'], t_head, P['mixdist'], P['lam_con'], P['tau_c'])
-        sel = Selection(pool, xf, loss, P['select'], P['rho'], P['w_t'], cfg.bs, cfg.seed, cbs, P['balance'], P['rho_start'])
+        share = P.align and P.cls == 'share'
+        net = KD3Net(student, tf.shape[1], t_head if share else None, P.mix_layer if P.mixdist else None, P.mix_alpha)
+        loss = KD3Loss(net, tl, tf, P.T, P.align, P.lam_f, P.cls, P.lam_c, t_head, P.mixdist, P.lam_con, P.tau_c)
+        sel = Selection(pool, xf, loss, P.select, P.rho, P.w_t, cfg.bs, cfg.seed, self.cbs, P.balance, P.rho_start)
         tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=tfm, device=dev)
         acc = TestAccuracy(tdl, every=cfg.eval_every)
-        k0 = math.ceil(sum(sel.ratio(e, cfg.epochs) for e in range(cfg.epochs)) / cfg.epochs * len(pool)) if P['select'] else len(pool)
+        k0 = math.ceil(sum(sel.ratio(e, cfg.epochs) for e in range(cfg.epochs)) / cfg.epochs * len(pool)) if P.select else len(pool)
         dl0 = DeviceLoader(xf[:k0], torch.arange(k0, device=dev), bs=cfg.bs, device=dev)   # sizes the lr schedule; replaced every epoch
         with Timer(cfg.device) as ts:
-            L = Learner(net, dl0, loss, sgd(cfg.lr), cosine(), cbs=[sel, acc, MixedPrecision(), ChannelsLast(), *([GradClip(P['clip'])] if P['clip'] else []), *cbs], device=dev, progress=cfg.progress)
+            L = self.learner = Learner(net, dl0, loss, sgd(cfg.lr), cosine(), cbs=[sel, acc, MixedPrecision(), ChannelsLast(), *([GradClip(P.clip)] if P.clip else []), *self.cbs],
+                                       device=dev, progress=cfg.progress)
             L.fit(cfg.epochs)
-        student = net.fold()
-    times = dict(pool_s=round(tp.elapsed, 2), student_s=round(ts.elapsed, 2), student_epoch_s=round(ts.elapsed / max(len(L.rows), 1), 2))
-    return finish(cfg, student, acc, tdl, teacher, t, 'sample' if cfg.sample else 'full', pool=pool.counts(), selection=sel.rows,
-                  history=[dict(r) for r in L.rows], times=times, parts=dict(select=P['select'], align=P['align'], cls=P['cls'] if P['align'] else None, mixdist=P['mixdist']))
+        self.student, self.acc, self.tdl, self.selection = net.fold(), acc, tdl, sel
+        times = dict(pool_s=round(tp.elapsed, 2), student_s=round(ts.elapsed, 2), student_epoch_s=round(ts.elapsed / max(len(L.rows), 1), 2))
+        return dict(pool=pool.counts(), selection=sel.rows, history=[dict(r) for r in L.rows], times=times,
+                    parts=dict(select=P.select, align=P.align, cls=P.cls if P.align else None, mixdist=P.mixdist))
 
 @dataclass
 class _Labelled:
@@ -366,3 +403,22 @@ def plot_selection(results:dict, # arm name → list of `RunResult`s (seeds)
     ax[0].legend(fontsize=7, loc='lower left'); ax[1].legend(fontsize=7, loc='center left', bbox_to_anchor=(1, .5))
     ax[1].title.set_fontsize(9)
     return ax
+
+# %% ../../nbs/15_methods.kd3.ipynb #panel002
+def draw_kd3_panel(rows:list) -> bytes:
+    "KD^3: the share of the web pool selected per epoch, and what the selected are made of (share of each source)."
+    fig, axs = panel_fig(13, 2.8, 2)
+    ep = [r['epoch'] + 1 for r in rows]
+    axs[0].plot(ep, [r['ratio'] for r in rows], marker='o', label='selected / pool')
+    axs[0].plot(ep, [r['mean_w'] for r in rows], marker='x', ls='--', label='mean weight of the selected')
+    axs[0].set_ylim(0, 1.05); axs[0].legend(fontsize=8); axs[0].set_title('instance selection per epoch', fontsize=9)
+    srcs = [k for k in rows[-1] if k.startswith('share_')]
+    bottom = [0.] * len(rows)
+    for k in srcs:
+        v = [r.get(k, 0.) for r in rows]
+        axs[1].bar(ep, v, bottom=bottom, label=k[6:]); bottom = [b + x for b, x in zip(bottom, v)]
+    axs[1].set_ylim(0, 1); axs[1].legend(fontsize=7, loc='lower right'); axs[1].set_title('share of each source among the selected', fontsize=9)
+    for a in axs: a.set_xlabel('epoch'); a.set_xticks(ep)
+    return panel_png(fig)
+
+KD3.draw_panel = staticmethod(draw_kd3_panel)

@@ -4,18 +4,21 @@
 
 # %% ../../nbs/16_methods.lightskd.ipynb #ls000002
 from __future__ import annotations
-from dataclasses import replace
+from dataclasses import dataclass, replace
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..core import FskdError, RunResult, Timer, set_seed, default_device
 from ..data import DeviceLoader, Split, get_spec, input_tfm, load_sample, few_shot
 from ..models import get_model, Activations
 from ..learner import Learner, Callback, notify, multistep, sgd, MixedPrecision, ChannelsLast
 from ..metrics import TestAccuracy
-from ..baselines import RunConfig, ByDataset, register_method, preset, run_splits, finish, run_rows
+from ..losses import kd_kl
+from ..dashboard import panel_fig, panel_png
+from ..run import RunConfig, RunData, ByDataset, Method, MethodConfig, param, run_rows
 
 # %% auto #0
 __all__ = ['LIGHTSKD_PRESETS', 'ARMS', 'Staged', 'as_staged', 'SepConv', 'Adapter', 'kl_t', 'drg_loss', 'sorted_logits',
-           'dsr_loss', 'LightSKDNet', 'SelfDistill', 'lightskd', 'lightskd_ablation', 'sorted_probs', 'plot_profiles']
+           'dsr_loss', 'LightSKDNet', 'SelfDistill', 'LightSKDConfig', 'LightSKD', 'draw_lightskd_panel',
+           'lightskd_ablation', 'sorted_probs', 'plot_profiles']
 
 # %% ../../nbs/16_methods.lightskd.ipynb #ls000007
 class Staged(nn.Module):
@@ -62,7 +65,7 @@ def kl_t(z_s:torch.Tensor, # logits that learn [B,K]
          z_t:torch.Tensor, # target logits [B,K]
          T:float=4.) -> torch.Tensor:
     "T²·KL(softmax(z_t/T) ‖ softmax(z_s/T)), mean over the batch, in float32."
-    return F.kl_div((z_s.float() / T).log_softmax(1), (z_t.float() / T).log_softmax(1), reduction='batchmean', log_target=True) * T * T
+    return kd_kl(z_s.float(), z_t.float(), T, logits=True)
 
 def drg_loss(z:torch.Tensor, # final logits [B,K]
              z_a:torch.Tensor, # the adapter's logits [B,K]; detached here: no gradient flows into the adapter
@@ -133,6 +136,20 @@ class SelfDistill(Callback):
 # %% ../../nbs/16_methods.lightskd.ipynb #ls000020
 _COMMON = dict(drg=True, dsr=True, aux=None, T=4., alpha=.2, beta=1., momentum=.9, wd=5e-4, augment='standard', milestones=(.5, .75))
 _BIG = ('cifar10', 'cifar100', 'svhn')
+@dataclass
+class LightSKDConfig(MethodConfig):
+    drg: bool = True  # Distillation with Reverse Guidance: the adapter on h2 teaches the output
+    dsr: bool = True  # Distillation with Shape-wise Regularisation: the previous batch's sorted logits
+    aux: bool|None = None  # train the adapter (None: when DRG is on)
+    T: float = param(4., gt=0)  # temperature of both terms
+    alpha: float = param(.2, lo=0)  # weight of DRG
+    beta: float = param(1., lo=0)  # weight of DSR
+    momentum: float = param(.9, lo=0, hi=1)  # SGD momentum
+    wd: float = param(5e-4, lo=0)  # weight decay
+    augment: str = param('standard', choices=('standard', 'rrc', 'none'))  # training augmentation
+    milestones: tuple[float, ...] = (.5, .75)  # the lr ×0.1 at these fractions of training
+    n_train: int|None = param(None, lo=1)  # a balanced training subset of this many images (None: the whole split)
+
 LIGHTSKD_PRESETS = {
     'smoke': dict(_COMMON, n_train=2000, epochs=2, bs=128, lr=.1, student=ByDataset(**{d: 'resnet18' for d in _BIG}, default='resnet8')),
     'small': dict(_COMMON, n_train=10_000, epochs=10, bs=128, lr=.1, student='resnet8'),
@@ -145,39 +162,55 @@ def _train_tfm(dataset:str, arch:str, augment:str):
     if augment == 'rrc': return replace(input_tfm(dataset, arch, augment=False), rrc=(.08, 1.), flip=True)
     return input_tfm(dataset, arch, augment=augment == 'standard')
 
-@register_method('lightskd', LIGHTSKD_PRESETS)
-def lightskd(cfg:RunConfig, cbs=(), train:Split|None=None, # your own labelled training split (default: the dataset's)
-             test:Split|None=None) -> RunResult: # your own labelled test split (default: the dataset's)
+class LightSKD(Method):
     "LightSKD: self-distillation with DRG (the adapter on h2 teaches the output) and DSR (the previous batch's sorted logits); no teacher."
-    cfg = preset(cfg); P = cfg.params
-    if cfg.teacher is not None: raise FskdError(f"LightSKD trains without a teacher (self-distillation); drop --teacher {cfg.teacher}")
-    aux = P['drg'] if P['aux'] is None else P['aux']
-    with Timer(cfg.device) as t:
-        spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
-        if train is None or test is None:
-            tr, te, src = run_splits(cfg)
-            train, test = train if train is not None else tr, test if test is not None else te
-        else: src = 'sample' if cfg.sample else 'full'
-        k = P['n_train'] // spec.n_classes if P['n_train'] and P['n_train'] < len(train) else None
+    name, title, access, loss, Config = 'lightskd', 'LightSKD', 'none', 'fskd_nb.methods.lightskd.SelfDistill.loss', LightSKDConfig
+    presets, uses_shots, live = LIGHTSKD_PRESETS, False, True
+    durations = dict(smoke='~18 s', small='~2.5 min', paper='hours on a CPU (CIFAR-100, 200 epochs): a GPU job')
+    def load_data(self) -> RunData:
+        "The labelled training split (or a balanced subset of `n_train` images, drawn with the run's seed) and the test split."
+        cfg, P, spec = self.cfg, self.p, self.spec
+        train, test, src = self.splits()
+        k = P.n_train // spec.n_classes if P.n_train and P.n_train < len(train) else None
         if k: train = few_shot(train, k, cfg.seed)   # a balanced subset, drawn with the run's seed
-        cfg = replace(cfg, shots=k)
-        tfm = input_tfm(spec.name, cfg.student, augment=False)
-        dl = DeviceLoader(train.x, train.y, bs=cfg.bs, shuffle=True, drop_last=True, tfm=_train_tfm(spec.name, cfg.student, P['augment']), device=dev, seed=cfg.seed)
+        cfg.shots = k
+        return RunData(train, None, test, src)
+    def fit(self):
+        cfg, P, spec, dev, train, test = self.cfg, self.p, self.spec, self.dev, self.data.train, self.data.test
+        aux = P.drg if P.aux is None else P.aux
+        tfm = self.tfm()
+        dl = DeviceLoader(train.x, train.y, bs=cfg.bs, shuffle=True, drop_last=True, tfm=_train_tfm(spec.name, cfg.student, P.augment), device=dev, seed=cfg.seed)
         if len(dl) == 0: raise FskdError(f"{len(train)} training images make no full batch of {cfg.bs}; lower --bs")
         tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=tfm, device=dev)   # the whole test set (the reference drops its last batch)
-        notify(cbs, 'before_run', teacher=None, cfg=cfg, test=test, tfm=tfm)   # dashboards: the probe images (no teacher to ask)
         set_seed(cfg.seed)
         net = LightSKDNet(get_model(cfg.student, spec.n_classes, spec.channels), spec.n_classes, tfm(train.x[:2].to(dev)), adapter=aux).to(dev)
-        skd = SelfDistill(net, P['drg'], P['dsr'], P['T'], P['alpha'], P['beta'], cbs)
+        skd = SelfDistill(net, P.drg, P.dsr, P.T, P.alpha, P.beta, self.cbs)
         acc = TestAccuracy(tdl, every=cfg.eval_every)
         with Timer(cfg.device) as ts:
-            L = Learner(net, dl, skd.loss, sgd(cfg.lr, P['momentum'], P['wd']), multistep(P['milestones'], .1),
-                        cbs=[skd, acc, MixedPrecision(), ChannelsLast(), *cbs], device=dev, progress=cfg.progress)
+            L = self.learner = Learner(net, dl, skd.loss, sgd(cfg.lr, P.momentum, P.wd), multistep(P.milestones, .1),
+                                       cbs=[skd, acc, MixedPrecision(), ChannelsLast(), *self.cbs], device=dev, progress=cfg.progress)
             L.fit(cfg.epochs)
-        student = net.plain()
-    times = dict(student_s=round(ts.elapsed, 2), student_epoch_s=round(ts.elapsed / max(len(L.rows), 1), 2))
-    return finish(cfg, student, acc, tdl, None, t, src, n_train=len(train), history=[dict(r) for r in L.rows], times=times,
-                  parts=dict(drg=P['drg'], dsr=P['dsr'], aux=aux), adapter_params=sum(p.numel() for p in net.adapter.parameters()) if aux else 0)
+        self.student, self.acc, self.tdl, self.net = net.plain(), acc, tdl, net
+        times = dict(student_s=round(ts.elapsed, 2), student_epoch_s=round(ts.elapsed / max(len(L.rows), 1), 2))
+        return dict(n_train=len(train), history=[dict(r) for r in L.rows], times=times, parts=dict(drg=P.drg, dsr=P.dsr, aux=aux),
+                    adapter_params=sum(p.numel() for p in net.adapter.parameters()) if aux else 0)
+
+# %% ../../nbs/16_methods.lightskd.ipynb #panel002
+def draw_lightskd_panel(rows:list) -> bytes:
+    "LightSKD: the loss terms per epoch, and the probe images' mean sorted softmax in the first and the latest epoch."
+    fig, axs = panel_fig(13, 2.8, 2)
+    ep = [r['epoch'] + 1 for r in rows]
+    for k in ('ce', 'ce_aux', 'drg', 'dsr'):
+        if any(r.get(k) for r in rows): axs[0].plot(ep, [r.get(k, 0.) for r in rows], marker='o', ms=3, label=k)
+    axs[0].set_xlabel('epoch'); axs[0].set_xticks(ep); axs[0].legend(fontsize=8); axs[0].set_title('loss terms (epoch means)', fontsize=9)
+    pr = [r for r in rows if 'profile' in r]
+    for r in (pr[:1] + pr[-1:] if len(pr) > 1 else pr):
+        axs[1].plot(range(1, len(r['profile']) + 1), r['profile'], marker='.', label=f"epoch {r['epoch'] + 1}")
+    if pr: axs[1].set_yscale('log'); axs[1].legend(fontsize=8)
+    axs[1].set_xlabel('rank'); axs[1].set_title('probe images: mean sorted softmax', fontsize=9)
+    return panel_png(fig)
+
+LightSKD.draw_panel = staticmethod(draw_lightskd_panel)
 
 # %% ../../nbs/16_methods.lightskd.ipynb #ls000025
 ARMS = (('baseline (CE)', 'lightskd', dict(drg=False, dsr=False)),

@@ -7,18 +7,19 @@ from __future__ import annotations
 import copy, math, time
 from types import SimpleNamespace
 import torch, torch.nn as nn, torch.nn.functional as F
+from dataclasses import dataclass
 from ..core import FskdError, RunResult, Timer, set_seed, default_device
-from ..data import get_spec, DeviceLoader, input_tfm, load_split, load_sample
+from ..data import get_spec, DeviceLoader, input_tfm
 from ..models import get_model, Activations
 from ..teacher import Teacher
-from ..losses import kd_kl, attention_transfer
+from ..losses import kd_kl, kl_terms, attention_transfer
 from ..metrics import predict, accuracy
-from ..learner import CancelFitException, notify
-from ..baselines import RunConfig, register_method, preset, run_teacher, finish, MTE_PRESETS
+from ..learner import CancelFitException
+from ..run import RunConfig, Method, MethodConfig, RunData, MTE_PRESETS, param
 
 # %% auto #0
-__all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'kl_terms', 'toy_kl', 'toy_zskt',
-           'toy_regions', 'plot_toy', 'Generator', 'zskt_kl', 'zskt_step', 'zskt']
+__all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'toy_kl', 'toy_zskt', 'toy_regions',
+           'plot_toy', 'Generator', 'zskt_kl', 'zskt_step', 'ZSKTConfig', 'ZSKT']
 
 # %% ../../nbs/10_methods.zskt.ipynb #e1b27c36
 def butterfly(n:int=1000, # points per Gaussian (six Gaussians)
@@ -58,13 +59,9 @@ def toy_points(p:torch.Tensor) -> torch.Tensor:
     "Map unconstrained parameters to pseudo-points in the box [−3, 3]²."
     return 6 * torch.sigmoid(p) - 3
 
-def kl_terms(s_logits, t_logits):
-    "The terms p_T·(log p_T − log p_S) of KL(T ‖ S) [B, K], from log-probabilities: finite gradients even when p_T underflows."
-    return F.kl_div(s_logits.log_softmax(1), t_logits.log_softmax(1), reduction='none', log_target=True)
-
 def toy_kl(s_logits, t_logits):
-    "KL(T ‖ S) per point, averaged over the points."
-    return kl_terms(s_logits, t_logits).sum(1).mean()
+    "KL(T ‖ S) per point, averaged over the points (`kd_kl` with the teacher's logits)."
+    return kd_kl(s_logits, t_logits, logits=True)
 
 def toy_zskt(teacher:Teacher, # white-box toy teacher
              n_points:int=50, epochs:int=300, n_p:int=10, n_s:int=10,
@@ -123,8 +120,8 @@ class Generator(nn.Module):
 
 # %% ../../nbs/10_methods.zskt.ipynb #8ff69bbc
 def zskt_kl(s_logits, t_logits):
-    "KL(T ‖ S) at τ = 1 with the element-wise mean reduction ZSKT's β is calibrated to, from log-probabilities."
-    return kl_terms(s_logits, t_logits).mean()
+    "KL(T ‖ S) at τ = 1 with the element-wise mean reduction ZSKT's β is calibrated to, from log-probabilities (`kd_kl`)."
+    return kd_kl(s_logits, t_logits, reduction='elementwise_mean', t2=False, logits=True)
 
 def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None):
     "One pseudo-batch: a generator step maximising KL(T‖S), then `n_s` student steps minimising KL + β·ΣAT."
@@ -143,6 +140,19 @@ def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, c
     return loss_g.detach(), loss_s.detach()
 
 # %% ../../nbs/10_methods.zskt.ipynb #ff69f1d5
+@dataclass
+class ZSKTConfig(MethodConfig):
+    n_batches: int|None = param(None, lo=1)  # pseudo-batches (one generator step + n_s student steps each); None: 80 000 (CIFAR), 50 000 (SVHN)
+    z_dim: int = param(100, lo=1)  # latent size of the generator
+    width: int = param(128, lo=2)  # the generator's base channels
+    beta: float = param(250., lo=0)  # weight of attention transfer (0: off)
+    n_s: int = param(10, lo=1)  # student steps per pseudo-batch
+    lr_g: float = param(1e-3, gt=0)  # Adam lr of the generator (cosine-annealed)
+    lr_s: float = param(2e-3, gt=0)  # Adam lr of the student (cosine-annealed)
+    clip: float = param(5., gt=0)  # gradient-norm clip of both
+    layers: tuple[str, ...]|None = None  # activations attention transfer compares (None: LeNet's conv1/conv2, a WRN's groups)
+    eval_batches: int = param(2000, lo=1)  # test accuracy every this many pseudo-batches
+
 _COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None)
 ZSKT_PRESETS = {'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_batches=5, width=32, n_s=2, eval_batches=5),
                 'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=1500, width=64, eval_batches=250),
@@ -154,35 +164,41 @@ def _layers(model) -> list:
     return ['conv1', 'conv2'] if type(model).__name__ == 'LeNet5' else list(model.stages)
 
 # %% ../../nbs/10_methods.zskt.ipynb #6d05c171
-@register_method('zskt', ZSKT_PRESETS)
-def zskt(cfg:RunConfig, cbs=()) -> RunResult: # cbs: callbacks with `before_run` / `after_pseudo_batch` (dashboards)
-    "Zero-shot KT: train `cfg.student` from a white-box teacher with generator pseudo-data only."
-    cfg = preset(cfg); P = cfg.params; cfg.shots = 0
-    with Timer(cfg.device) as t:
-        teacher = run_teacher(cfg); teacher.require('white_box', 'ZSKT')
-        spec, dev = get_spec(cfg.dataset), default_device(cfg.device)
-        test = load_sample('test') if cfg.sample else load_split(spec.name, 'test', cfg.data_root, cfg.download)
+class ZSKT(Method):
+    "Zero-shot KT: train the student from a white-box teacher with generator pseudo-data only."
+    name, title, access, loss, Config = 'zskt', 'ZSKT', 'white_box', 'fskd_nb.methods.zskt.zskt_step', ZSKTConfig
+    presets, uses_shots, live = ZSKT_PRESETS, False, True
+    durations = dict(smoke='~5 s', small='~16 min (13 min + 3 min MTE)', paper='days on a CPU; over an hour per seed on a GPU')
+    def load_data(self) -> RunData:
+        "Only the test split: no real image is used for training."
+        self.cfg.shots = 0
+        test, _ = self.test_split()
+        return RunData(None, None, test, 'none (zero-shot)')
+    def fit(self):
+        cfg, P, spec, dev, teacher = self.cfg, self.p, self.spec, self.dev, self.teacher
         set_seed(cfg.seed)
         cl = dict(memory_format=torch.channels_last)   # faster convolutions for G on CPU and for every net on CUDA
         student = get_model(cfg.student, spec.n_classes, spec.channels).to(dev, **(cl if dev.type == 'cuda' else {}))
-        if dev.type == 'cuda': teacher.module().to(**cl)
-        G = Generator(P['z_dim'], P['width'], spec.channels).to(dev, **cl)
-        optG, optS = torch.optim.Adam(G.parameters(), P['lr_g']), torch.optim.Adam(student.parameters(), P['lr_s'])
-        n = P['n_batches'] = P['n_batches'] or (50_000 if spec.name == 'svhn' else 80_000)
+        if dev.type == 'cuda': teacher.module.to(**cl)
+        G = Generator(P.z_dim, P.width, spec.channels).to(dev, **cl)
+        optG, optS = torch.optim.Adam(G.parameters(), P.lr_g), torch.optim.Adam(student.parameters(), P.lr_s)
+        n = P.n_batches = P.n_batches or (50_000 if spec.name == 'svhn' else 80_000)
         schG, schS = (torch.optim.lr_scheduler.CosineAnnealingLR(o, n) for o in (optG, optS))
-        ls, lt = P['layers'] or _layers(student), P['layers'] or _layers(teacher.model)
-        tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=input_tfm(spec.name, cfg.student, augment=False), device=dev)
+        ls, lt = list(P.layers or _layers(student)), list(P.layers or _layers(teacher.model))
+        tdl = DeviceLoader(self.data.test.x, self.data.test.y, bs=1000, tfm=self.tfm(), device=dev)
+        self.student, self.tdl, self.G = student, tdl, G
         hist, acc = [], SimpleNamespace(acc_last=None, acc_best=None, stopped=False)
-        notify(cbs, 'before_run', teacher=teacher, cfg=cfg, test=test, tfm=tdl.tfm, G=G, student=student)
+        self.acc, t0 = acc, time.perf_counter()
+        self.notify('before_pseudo_batches', G=G, student=student)
         try:
             for b in range(n):
-                lg, lsv = zskt_step(G, student, teacher, optG, optS, torch.randn(cfg.bs, P['z_dim'], device=dev), P['beta'], P['n_s'], P['clip'], ls, lt)
+                lg, lsv = zskt_step(G, student, teacher, optG, optS, torch.randn(cfg.bs, P.z_dim, device=dev), P.beta, P.n_s, P.clip, ls, lt)
                 schG.step(); schS.step()
-                if (b + 1) % P['eval_batches'] == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
+                if (b + 1) % P.eval_batches == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
                     acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
-                    hist.append(dict(pseudo_batch=b + 1, loss_g=lg.item(), loss_s=lsv.item(), acc=acc.acc_last, s=round(time.perf_counter() - t.start, 1)))
+                    hist.append(dict(pseudo_batch=b + 1, loss_g=lg.item(), loss_s=lsv.item(), acc=acc.acc_last, s=round(time.perf_counter() - t0, 1)))
                     if cfg.progress is not False: print(hist[-1], flush=True)
-                notify(cbs, 'after_pseudo_batch', it=b + 1, n_batches=n, loss_g=lg, loss_s=lsv)   # tensors: callbacks decide when to sync
+                self.notify('after_pseudo_batch', it=b + 1, n_batches=n, loss_g=lg, loss_s=lsv)   # tensors: callbacks decide when to sync
         except CancelFitException:   # a dashboard's Stop: the student as it is now is the result
             acc.stopped, acc.acc_last = True, accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
-    return finish(cfg, student, acc, tdl, teacher, t, 'none (zero-shot)', history=hist)
+        return dict(history=hist)
