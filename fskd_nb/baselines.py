@@ -18,7 +18,7 @@ _BASE = {k: dict(MTE_PRESETS[k], epochs=e, lr=1e-2) for k, e in (('smoke', 2), (
 class StudentAlone(Method):
     "Cross-entropy on the N labelled few-shot images; the teacher is only queried to report agreement (phase eval)."
     name, title, access, loss = 'student-alone', 'Student-Alone', 'label', 'torch.nn.functional.cross_entropy'
-    mode, presets, durations = 'soft', _BASE, dict(small='~15 s', paper='~45 s')   # soft: the end-of-run MTE compares probabilities
+    mode, presets, durations = 'soft', _BASE, dict(small='~30 s', paper='~1 min + ~3 min for the MTE')   # soft: the end-of-run MTE compares probabilities
     def fit(self):
         fs = self.data.fs
         self.train_student(fs.x, (fs.y,), F.cross_entropy)
@@ -32,7 +32,7 @@ class StandardKDConfig(MethodConfig):
 class StandardKD(Method):
     "Hinton KD on the N few-shot images; the black-box teacher is queried once per image (phase distill)."
     name, title, access, loss, Config = 'standard-kd', 'Standard-KD', 'label', 'fskd_nb.losses.hinton_kd', StandardKDConfig
-    mode, presets, durations = 'soft', _BASE, dict(small='~15 s', paper='~45 s')
+    mode, presets, durations = 'soft', _BASE, dict(small='~30 s', paper='~1 min + ~3 min for the MTE')
     def fit(self):
         fs = self.data.fs
         p = self.teacher.label_set(fs.x, self.tfm(), 'distill', 1000, self.dev)
@@ -44,7 +44,7 @@ class StudentFull(Method):
     "Cross-entropy on the whole labelled training set: the upper bound of every table."
     name, title, access, loss, uses_shots = 'student-full', 'Student-Full', 'label', 'torch.nn.functional.cross_entropy', False
     mode, presets = 'soft', {k: dict(MTE_PRESETS[k], epochs=e, lr=1e-2) for k, e in (('smoke', 1), ('small', 10), ('paper', 100))}
-    durations = dict(small='~1 min', paper='~10 min')
+    durations = dict(small='~1.5 min', paper='about 10 min + ~3 min for the MTE (10× the small config)')
     def fit(self):
         tr = self.data.train
         self.train_student(tr.x, (tr.y,), F.cross_entropy)

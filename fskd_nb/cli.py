@@ -113,7 +113,7 @@ def cmd_distill(a) -> int:
         if a.teacher is None: raise FskdError("--teacher-input describes your teacher: give it with --teacher")
         kw['teacher'] = as_teacher(a.teacher, mode=a.teacher_mode or (M.access if M.access != 'none' else None), budget=a.budget, k=a.topk,
                                    device=a.device, input=ti)
-    M(cfg, **kw)   # every setting checked before anything runs (an unknown key, a wrong type, an out-of-range value)
+    first = M(cfg, **kw)   # every setting checked before anything runs (an unknown key, a wrong type, an out-of-range value)
     if len(set(a.seed)) != len(a.seed): raise FskdError(f"--seed {' '.join(map(str, a.seed))} repeats a seed; give each seed once")
     if a.record and len(a.seed) > 1: raise FskdError("--record saves one run's answers: give one --seed")
     took = M.durations.get(a.config)
@@ -125,7 +125,7 @@ def cmd_distill(a) -> int:
         if len(a.seed) > 1: raise FskdError("--live watches one run: give one --seed")
         if a.live <= 0: raise FskdError(f"--live takes seconds between snapshots (> 0), got {a.live}")
         rs = [run_watched(cfg, [Monitor([Snapshots(Path(out)/'live', every=a.live)], every=a.live)], **kw)]
-    else: rs = [M(cfg, **kw).run()] if len(a.seed) == 1 else run_seeds(cfg, a.seed, **kw)
+    else: rs = [first.run()] if len(a.seed) == 1 else run_seeds(cfg, a.seed, **kw)
     import pandas as pd
     df = pd.DataFrame([result_row(r) for r in rs])
     print(df[['method', 'dataset', 'seed', 'acc_last', 'acc_best', 'agreement', 'mte', 'queries_total', 'wall_s']].to_string(index=False))

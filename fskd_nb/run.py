@@ -323,7 +323,7 @@ def _load_teacher(self:Method) -> Teacher|None:
         else: raise ConfigError(f"the teacher answers with {t.n_classes} classes but the {self.spec.name} data has {K}: give a teacher of "
                                 f"this dataset's classes, or data labelled with the teacher's")
     t.feed(self.tfm())   # the images the method sends are in the student's input space: the teacher adapts them to its own
-    if self.user_teacher is not None and not isinstance(self.user_teacher, str): cfg.teacher = t.name
+    if self.user_teacher is not None: cfg.teacher = self.user_teacher if isinstance(self.user_teacher, str) else t.name   # the record names it
     return t
 Method.load_teacher = _load_teacher
 

@@ -325,7 +325,7 @@ class DivBFKD(Method):
     "DivBFKD: N few-shot images + a black-box soft teacher → WGAN-GP with a high-confidence pool → balanced synthetic set → student."
     name, title, access, loss, Config = 'divbfkd', 'DivBFKD', 'soft', 'fskd_nb.losses.soft_ce', DivBFKDConfig
     presets, live = DIVBFKD_PRESETS, True
-    durations = dict(smoke='~6 s', small='~4 min', paper='~5.5 h (MNIST) to ~11 h (Fashion-MNIST): the 256-channel GAN; use a GPU')
+    durations = dict(smoke='~6 s', small='~2 min', paper='~5.5 h (MNIST) to ~11 h (Fashion-MNIST) for the 256-channel GAN alone; use a GPU, or the CPU settings of the DivBFKD notebook')
     def fit(self):
         cfg, P, spec, dev, teacher, fs = self.cfg, self.p, self.spec, self.dev, self.teacher, self.data.fs
         set_seed(cfg.seed)

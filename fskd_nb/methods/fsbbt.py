@@ -317,7 +317,7 @@ class FSBBT(Method):
     "FS-BBT: N unlabeled images + a black-box teacher → MixUp + CVAE distillation set → student (soft-target CE)."
     name, title, access, loss, Config = 'fsbbt', 'FS-BBT', 'label', 'fskd_nb.losses.soft_ce', FSBBTConfig
     mode, presets, live = 'soft', FSBBT_PRESETS, True   # works on one-hot answers too; the paper's teacher returns probabilities
-    durations = dict(smoke='~5 s', small='~1.5 min', paper='~6 min (MNIST), ~12 min (Fashion-MNIST)')
+    durations = dict(smoke='~5 s', small='~30 s', paper='~6 min (MNIST) to ~12 min (Fashion-MNIST), + ~3 min for the MTE')
     def fit(self):
         cfg, P, spec, dev = self.cfg, self.p, self.spec, self.dev
         set_seed(cfg.seed)

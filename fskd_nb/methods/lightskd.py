@@ -166,7 +166,7 @@ class LightSKD(Method):
     "LightSKD: self-distillation with DRG (the adapter on h2 teaches the output) and DSR (the previous batch's sorted logits); no teacher."
     name, title, access, loss, Config = 'lightskd', 'LightSKD', 'none', 'fskd_nb.methods.lightskd.SelfDistill.loss', LightSKDConfig
     presets, uses_shots, live = LIGHTSKD_PRESETS, False, True
-    durations = dict(smoke='~18 s', small='~2.5 min', paper='hours on a CPU (CIFAR-100, 200 epochs): a GPU job')
+    durations = dict(smoke='~17 s', small='~2.5 min', paper='CIFAR-100, 200 epochs of ResNet-18: a GPU job')
     def load_data(self) -> RunData:
         "The labelled training split (or a balanced subset of `n_train` images, drawn with the run's seed) and the test split."
         cfg, P, spec = self.cfg, self.p, self.spec

@@ -168,7 +168,7 @@ class ZSKT(Method):
     "Zero-shot KT: train the student from a white-box teacher with generator pseudo-data only."
     name, title, access, loss, Config = 'zskt', 'ZSKT', 'white_box', 'fskd_nb.methods.zskt.zskt_step', ZSKTConfig
     presets, uses_shots, live = ZSKT_PRESETS, False, True
-    durations = dict(smoke='~5 s', small='~16 min (13 min + 3 min MTE)', paper='days on a CPU; over an hour per seed on a GPU')
+    durations = dict(smoke='~5 s', small='~14 min', paper='about 5 days on a CPU (80 000 pseudo-batches of ~5.7 s): a GPU job')
     def load_data(self) -> RunData:
         "Only the test split: no real image is used for training."
         self.cfg.shots = 0
