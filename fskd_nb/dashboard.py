@@ -173,7 +173,7 @@ def _selection(self:Monitor) -> dict|None:
     m = getattr(getattr(self, 'cfg', None), 'method', None)
     if g is None and self.skd_rows: return dict(kind='skd', method=m or 'lightskd', history=list(self.skd_rows))   # LightSKD's loss terms and profile
     if g is None: return dict(kind='web', method=m or 'kd3', history=list(self.sel_rows)) if self.sel_rows else None   # KD^3's instance selection
-    r = dict(q=g.q, tau=g.tau.tolist(), history=list(g.history), select=g.select)
+    r = dict(kind='gan', method=m or 'divbfkd', q=g.q, tau=g.tau.tolist(), history=list(g.history), select=g.select)
     if g.last_conf is not None: r['conf_hist'] = torch.histc(g.last_conf.float(), 20, 0, 1).tolist()
     now = g.running_selection()
     if now: r.update(now)   # the running epoch, so far
@@ -258,37 +258,11 @@ def samples_html(s:dict|None, scale:int=2) -> str:
 
 # %% ../nbs/13_dashboard.ipynb #fec54642
 def draw_selection(s:dict|None) -> bytes|None:
-    "Panel 2: confidence histogram with the τ range, accepted/rejected and τ_k per class, acceptance and pool fraction over time (KD^3: its selection; LightSKD: its loss terms and profile)."
-    if not s: return None
-    if s.get('method'):   # a method's own panel lives with the method (KD^3's selection, LightSKD's loss terms)
-        from fskd_nb.run import get_method
-        draw = get_method(s['method']).draw_panel
-        if draw is not None: return draw(s['history'])
-    fig, axs = _fig(13, 2.8, 3)
-    if 'conf_hist' in s and s['select']:
-        h = s['conf_hist']; w = 1 / len(h)
-        axs[0].bar([w * (i + .5) for i in range(len(h))], h, width=w, color='tab:gray')
-        axs[0].axvspan(min(s['tau']), max(s['tau']), color='tab:green', alpha=.2, label='τ range')
-        axs[0].set_xlim(0, 1); axs[0].legend(fontsize=8)
-    else: axs[0].text(.5, .5, 'plain WGAN: no teacher queries', ha='center', va='center')
-    axs[0].set_title("teacher's confidence, latest synthetic batch", fontsize=9)
-    K = len(s['tau'])
-    if 'accepted' in s:
-        a, r = s['accepted'], s['rejected']
-        axs[1].bar(range(K), a, color='tab:green', label='accepted'); axs[1].bar(range(K), r, bottom=a, color='tab:red', alpha=.5, label='rejected')
-        axs[1].legend(fontsize=8)
-    axs[1].set_xticks(range(K), [f'{k}\n{t:.2f}' for k, t in enumerate(s['tau'])], fontsize=7)
-    axs[1].set_title(f"this epoch by teacher class (below: τ_k at q = {s['q']:.2f})", fontsize=9)
-    hist = s['history']
-    if hist:
-        ep = [r['epoch'] for r in hist]
-        if 'acc_rate' in hist[-1]: axs[2].plot(ep, [r.get('acc_rate', float('nan')) for r in hist], label='acceptance rate')
-        axs[2].plot(ep, [r['pool_syn_frac'] for r in hist], label="critic pool: synthetic fraction")
-        qs = [r['q'] for r in hist]
-        if len(set(qs)) > 1: axs[2].plot(ep, qs, ls=':', color='k', label='q')
-        axs[2].legend(fontsize=8)
-    axs[2].set_ylim(0, 1); axs[2].set_xlabel('GAN epoch'); axs[2].set_title('selection over training', fontsize=9)
-    return _png(fig)
+    "Panel 2, the method's own: DivBFKD's teacher-confidence selection, KD^3's instance selection, LightSKD's loss terms and profile."
+    if not s or not s.get('method'): return None
+    from fskd_nb.run import get_method
+    draw = get_method(s['method']).draw_panel   # a method's panel lives with the method
+    return draw(s) if draw is not None else None
 
 def draw_boundary(b:dict|None) -> bytes|None:
     "Panel 3: MTE on the fixed probe images over training, and the latest mean transition curves (student vs teacher)."

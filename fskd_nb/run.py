@@ -254,7 +254,7 @@ class Method:
     durations = {}  # preset → the measured wall time of one run on a 2-core laptop CPU (the CLI shows it)
     uses_shots = True  # trains on the few-shot subset (False: zero-shot, or the whole split)
     live = False  # raises its run's events to callbacks, so a dashboard can watch it
-    draw_panel = None  # its own dashboard panel: rows of its events → PNG bytes (None: the dashboard's panels only)
+    draw_panel = None  # its own dashboard panel: the state its events hand the dashboard → PNG bytes (None: no panel of its own)
     def __init__(self, cfg:RunConfig|None=None, # the run's config (default: this method's defaults)
                  cbs=(), # callbacks (dashboards) that get the run's events
                  teacher=None, # your teacher: anything `as_teacher` takes (default: `cfg.teacher`)

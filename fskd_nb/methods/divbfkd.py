@@ -13,11 +13,13 @@ from ..teacher import Teacher
 from ..learner import Callback, CancelFitException, sgd, multistep, notify
 from ..losses import soft_ce
 from .fsbbt import _History
+from ..dashboard import panel_fig, panel_png
 from ..run import RunConfig, ByDataset, MTE_PRESETS, Method, MethodConfig, param, run_rows
 
 # %% auto #0
 __all__ = ['DIVBFKD_PRESETS', 'ABLATION', 'adaptive_thresholds', 'GanGenerator', 'Critic', 'gradient_penalty', 'DivGAN',
-           'SynthSet', 'synth_set', 'plot_selection', 'show_synth', 'DivBFKDConfig', 'DivBFKD', 'divbfkd_ablation']
+           'SynthSet', 'synth_set', 'plot_selection', 'show_synth', 'DivBFKDConfig', 'DivBFKD', 'draw_divbfkd_panel',
+           'divbfkd_ablation']
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #87dc38b3
 def adaptive_thresholds(p:torch.Tensor, # the teacher's probabilities on the N real images [N,K]
@@ -353,6 +355,37 @@ class DivBFKD(Method):
         "The generator, beside the student."
         atomic_torch_save({'z_dim': self.p.z_dim, 'base': self.p.base, 'state_dict': {k: v.cpu() for k, v in self.gan.G.state_dict().items()}},
                           out/'generator.pt')
+
+# %% ../../nbs/12_methods.divbfkd.ipynb #panel002
+def draw_divbfkd_panel(s:dict) -> bytes:
+    "The teacher-confidence selection: confidence histogram with the τ range, accepted/rejected and τ_k per class, acceptance and pool fraction over time."
+    fig, axs = panel_fig(13, 2.8, 3)
+    if 'conf_hist' in s and s['select']:
+        h = s['conf_hist']; w = 1 / len(h)
+        axs[0].bar([w * (i + .5) for i in range(len(h))], h, width=w, color='tab:gray')
+        axs[0].axvspan(min(s['tau']), max(s['tau']), color='tab:green', alpha=.2, label='τ range')
+        axs[0].set_xlim(0, 1); axs[0].legend(fontsize=8)
+    else: axs[0].text(.5, .5, 'plain WGAN: no teacher queries', ha='center', va='center')
+    axs[0].set_title("teacher's confidence, latest synthetic batch", fontsize=9)
+    K = len(s['tau'])
+    if 'accepted' in s:
+        a, r = s['accepted'], s['rejected']
+        axs[1].bar(range(K), a, color='tab:green', label='accepted'); axs[1].bar(range(K), r, bottom=a, color='tab:red', alpha=.5, label='rejected')
+        axs[1].legend(fontsize=8)
+    axs[1].set_xticks(range(K), [f'{k}\n{t:.2f}' for k, t in enumerate(s['tau'])], fontsize=7)
+    axs[1].set_title(f"this epoch by teacher class (below: τ_k at q = {s['q']:.2f})", fontsize=9)
+    hist = s['history']
+    if hist:
+        ep = [r['epoch'] for r in hist]
+        if 'acc_rate' in hist[-1]: axs[2].plot(ep, [r.get('acc_rate', float('nan')) for r in hist], label='acceptance rate')
+        axs[2].plot(ep, [r['pool_syn_frac'] for r in hist], label="critic pool: synthetic fraction")
+        qs = [r['q'] for r in hist]
+        if len(set(qs)) > 1: axs[2].plot(ep, qs, ls=':', color='k', label='q')
+        axs[2].legend(fontsize=8)
+    axs[2].set_ylim(0, 1); axs[2].set_xlabel('GAN epoch'); axs[2].set_title('selection over training', fontsize=9)
+    return panel_png(fig)
+
+DivBFKD.draw_panel = staticmethod(draw_divbfkd_panel)
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #abl00001
 ABLATION = (('Student-Alone', 'student-alone', {}), ('Standard-KD', 'standard-kd', {}),

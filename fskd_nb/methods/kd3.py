@@ -405,8 +405,9 @@ def plot_selection(results:dict, # arm name → list of `RunResult`s (seeds)
     return ax
 
 # %% ../../nbs/15_methods.kd3.ipynb #panel002
-def draw_kd3_panel(rows:list) -> bytes:
+def draw_kd3_panel(s:dict) -> bytes:
     "KD^3: the share of the web pool selected per epoch, and what the selected are made of (share of each source)."
+    rows = s['history']
     fig, axs = panel_fig(13, 2.8, 2)
     ep = [r['epoch'] + 1 for r in rows]
     axs[0].plot(ep, [r['ratio'] for r in rows], marker='o', label='selected / pool')

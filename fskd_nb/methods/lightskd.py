@@ -196,8 +196,9 @@ class LightSKD(Method):
                     adapter_params=sum(p.numel() for p in net.adapter.parameters()) if aux else 0)
 
 # %% ../../nbs/16_methods.lightskd.ipynb #panel002
-def draw_lightskd_panel(rows:list) -> bytes:
+def draw_lightskd_panel(s:dict) -> bytes:
     "LightSKD: the loss terms per epoch, and the probe images' mean sorted softmax in the first and the latest epoch."
+    rows = s['history']
     fig, axs = panel_fig(13, 2.8, 2)
     ep = [r['epoch'] + 1 for r in rows]
     for k in ('ce', 'ce_aux', 'drg', 'dsr'):
