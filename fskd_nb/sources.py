@@ -15,15 +15,16 @@ from .teacher import Teacher, TeacherInput, Recorder, Replay
 from .teachers import TEACHER_FORMAT, load_teacher_model, teacher_path
 
 # %% auto #0
-__all__ = ['SAFE_SAVES', 'IMG_EXT', 'TeacherSourceError', 'encode_images', 'decode_images', 'math_prod', 'HttpTeacher',
-           'TeacherServer', 'serve_teacher', 'load_teacher_source', 'as_teacher', 'UserData', 'load_image_folder',
-           'as_data']
+__all__ = ['EXPORT_HOW', 'SAFE_SAVES', 'IMG_EXT', 'TeacherSourceError', 'encode_images', 'decode_images', 'math_prod',
+           'HttpTeacher', 'TeacherServer', 'serve_teacher', 'load_teacher_source', 'as_teacher', 'UserData',
+           'load_image_folder', 'as_data']
 
 # %% ../nbs/07a_sources.ipynb #s0000007
 class TeacherSourceError(FskdError): "A teacher given in a form fskd_nb cannot load; the message says which forms work."
 
-SAFE_SAVES = ("save it as TorchScript (torch.jit.save(torch.jit.script(model), 'teacher.ts')) or as a torch.export program "
-              "(torch.export.save(torch.export.export(model, (example_images,)), 'teacher.pt2'))")
+EXPORT_HOW = ("torch.export.save(torch.export.export(model, (example_images,), dynamic_shapes=({0: torch.export.Dim('batch')},)), "
+              "'teacher.pt2')")
+SAFE_SAVES = f"save it as TorchScript (torch.jit.save(torch.jit.script(model), 'teacher.ts')) or as a torch.export program ({EXPORT_HOW})"
 
 def _import_object(spec:str):
     "The object named by 'path/to/file.py:name' or 'package.module:name', imported explicitly."
@@ -57,9 +58,13 @@ def _from_file(path:Path, device=None):
             except Exception as e: raise TeacherSourceError(f"{str(path)!r} looks like TorchScript but does not load ({type(e).__name__}: {e})") from None
             return m, 'logits', None, path.stem, None
         if any(n.endswith('serialized_exported_program.json') or '/models/' in n for n in names):   # torch.export's archive
-            try: m = torch.export.load(str(path)).module()
+            try: ep = torch.export.load(str(path))
             except Exception as e: raise TeacherSourceError(f"{str(path)!r} looks like a torch.export program but does not load ({type(e).__name__}: {e})") from None
-            return m, 'logits', None, path.stem, None
+            ph = [n for n in ep.graph.nodes if n.op == 'placeholder' and n.name in ep.graph_signature.user_inputs]
+            b = ph[0].meta['val'].shape[0] if ph and 'val' in ph[0].meta else None
+            if isinstance(b, int):   # traced for one batch size: it would refuse every other batch
+                raise TeacherSourceError(f"{str(path)!r} was exported for batches of exactly {b} images; export it with a dynamic batch: {EXPORT_HOW}")
+            return ep.module(), 'logits', None, path.stem, None
     try: d = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
         if 'weights_only' in str(e) or 'Unsupported global' in str(e):
