@@ -25,6 +25,7 @@ def _add_common(p:argparse.ArgumentParser):
     g.add_argument('--shots', type=int, default=200, help='few-shot images per class; N = shots × classes (default: 200)')
     g.add_argument('--seed', type=int, nargs='+', default=[0], help='one or more seeds; several write DIR/seed_<s>/ and a summary (default: 0)')
     g.add_argument('--budget', type=int, default=None, help='max teacher queries charged to the method (default: unlimited)')
+    g.add_argument('--cap', type=int, default=None, help='hard cap on every image sent to the teacher in any phase, evaluation and MTE included (default: none)')
     g.add_argument('--teacher', default=None, help=TEACHER_HELP)
     g.add_argument('--teacher-mode', default=None, choices=['label', 'topk', 'soft', 'white_box'], help='access the method gets (default: the access the method needs)')
     g.add_argument('--teacher-input', default=None, metavar='SIZE,CHANNELS[,MEAN,STD]', help="what your teacher takes, e.g. 28,1 or 32,3,0.5,0.25 (default: the student's 32-px input)")
@@ -102,7 +103,7 @@ def cmd_distill(a) -> int:
     if os.sep in a.dataset or Path(a.dataset).exists(): raise FskdError(f"--dataset takes a built-in name; for your own images ({a.dataset!r}) use --data")
     out = a.out or f'runs/{a.method}-{Path(a.data).name if a.data else a.dataset}'
     cfg = RunConfig(method=a.method, dataset=a.dataset, teacher=a.teacher, teacher_mode=a.teacher_mode, topk=a.topk, student=a.student,
-                    shots=a.shots, seed=a.seed[0], budget=a.budget, config=a.config, epochs=a.epochs, bs=a.bs, lr=a.lr, device=a.device,
+                    shots=a.shots, seed=a.seed[0], budget=a.budget, cap=a.cap, config=a.config, epochs=a.epochs, bs=a.bs, lr=a.lr, device=a.device,
                     data_root=a.data_root, download=False if a.offline else None, sample=a.sample, out=out, eval_every=a.eval_every,
                     mte_images=a.mte_images, mte_steps=a.mte_steps, mte_k=a.mte_k, record=a.record, params=_params(a.params))
     kw = dict(data=a.data, test=a.test_data) if a.data else {}

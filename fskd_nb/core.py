@@ -29,7 +29,9 @@ def default_device(device:str|torch.device|None=None, # 'cuda', 'cuda:1', 'mps',
         if torch.cuda.is_available(): return torch.device('cuda')
         if getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available(): return torch.device('mps')
         return torch.device('cpu')
-    dev = torch.device(device)
+    try: dev = torch.device(device)
+    except (RuntimeError, TypeError): raise FskdError(f"unknown device {str(device)!r}; use cpu, cuda, cuda:N or mps (or leave it out)") from None
+    if dev.type not in ('cpu', 'cuda', 'mps'): raise FskdError(f"device {str(device)!r} is not supported; use cpu, cuda, cuda:N or mps")
     if dev.type == 'cuda' and not torch.cuda.is_available():
         raise FskdError(f"device {str(device)!r} requested but CUDA is not available here; use --device cpu (or leave it out)")
     if dev.type == 'mps' and not (getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available()):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #06856954
 from __future__ import annotations
-import os, gzip, shutil, difflib, io, hashlib, math
+import os, gzip, shutil, difflib, io, hashlib, math, tempfile, zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn.functional as F
@@ -75,13 +75,14 @@ def _locate(spec:DatasetSpec, split:str, root:Path) -> Path|None:
             dst, src = croot/spec.folder/n, root/spec.folder/f'{n}.gz'
             if not dst.is_file() or dst.stat().st_mtime < src.stat().st_mtime:  # missing, or the .gz was replaced since
                 dst.parent.mkdir(parents=True, exist_ok=True)
-                tmp = dst.with_suffix('.tmp')
+                fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f'.{dst.name}.', suffix='.tmp')   # a new file of its own: never a planted link
                 try:
-                    with gzip.open(src) as fi, open(tmp, 'wb') as fo: shutil.copyfileobj(fi, fo)
-                except (OSError, EOFError) as e:
-                    tmp.unlink(missing_ok=True)
+                    with gzip.open(src) as fi, os.fdopen(fd, 'wb') as fo: shutil.copyfileobj(fi, fo)
+                    os.replace(tmp, dst)
+                except (OSError, EOFError, zlib.error) as e:
+                    Path(tmp).unlink(missing_ok=True)
                     raise DatasetNotFound(f"{str(src)!r} is corrupt or truncated ({type(e).__name__}); replace it with a fresh copy") from None
-                os.replace(tmp, dst)
+                except BaseException: Path(tmp).unlink(missing_ok=True); raise
         return croot
     return None
 
@@ -148,7 +149,10 @@ def load_split(name:str, # dataset name (see `DATASETS`)
         why = f" and the download failed ({type(err).__name__}: {str(err).splitlines()[0][:120] if str(err) else ''})" if download else ' (downloads disabled)'
         raise DatasetNotFound(f"{spec.name} {split} split not found: searched {str(root/spec.folder)!r} for {names} "
                               f"(or .gz){why}; put the files there, set FSKD_DATA to their root, or pass root=/--data-root")
-    return Split(*dataset_tensors(_tv_dataset(spec, split, found, download=False)), spec.name, spec.n_classes)
+    try: return Split(*dataset_tensors(_tv_dataset(spec, split, found, download=False)), spec.name, spec.n_classes)
+    except (AssertionError, ValueError, RuntimeError, IndexError, KeyError) as e:   # torchvision's reader on damaged files
+        raise DatasetNotFound(f"the {spec.name} {split} files under {str(found/spec.folder)!r} are not valid {spec.tv_class} files "
+                              f"({type(e).__name__}{': ' + str(e).splitlines()[0][:80] if str(e) else ''}); replace them with fresh copies") from None
 
 # %% ../nbs/01_data.ipynb #20f22346
 def assets_dir() -> Path:

@@ -143,6 +143,7 @@ class RunConfig:
     shots: int = param(200, lo=0)  # few-shot images per class (N = shots × classes)
     seed: int = param(0, lo=0)
     budget: int|None = param(None, lo=0)  # max teacher queries charged to the method (None: unlimited)
+    cap: int|None = param(None, lo=0)  # hard cap on every image sent to the teacher, evaluation and MTE included (None: unlimited)
     config: str = 'small'  # preset: smoke (seconds), small (minutes on a laptop CPU), paper (the papers' settings; hours on a CPU for some)
     epochs: int|None = param(None, lo=1)  # None: the preset's
     bs: int|None = param(None, lo=1)  # batch size; None: the preset's, else 128
@@ -206,6 +207,7 @@ def _check_run(cfg:RunConfig):
         v = getattr(cfg, f.name)
         if v is not None: setattr(cfg, f.name, check_value(f.name, v, hints[f.name], f.metadata))
     if not isinstance(cfg.params, dict): raise ConfigError(f"params must be a dict of method settings, not {type(cfg.params).__name__}")
+    default_device(cfg.device)   # an unknown or absent device is an error now, before any work
 
 def resolve(cfg:RunConfig, M=None) -> tuple:
     "(the run's exact `RunConfig`, the method's `Config` instance) for `cfg` and method class `M` (default: `cfg.method`'s)."
@@ -283,6 +285,7 @@ def _run(self:Method) -> RunResult:
     with Timer(self.cfg.device) as t:
         self.teacher = self.load_teacher()
         self.data = self.load_data()
+        if len(self.data.test) == 0: raise ConfigError("the test split is empty: give a test set with at least one labelled image")
         self.notify('before_run', teacher=self.teacher, cfg=self.cfg, test=self.data.test, tfm=self.tfm())
         extra = self.fit() or {}
     r = self.finish(t, extra)
@@ -311,7 +314,7 @@ def _load_teacher(self:Method) -> Teacher|None:
     from fskd_nb.sources import as_teacher
     src = self.user_teacher if self.user_teacher is not None else (cfg.teacher or f"{self.p.teacher_arch}-{self.spec.name}")
     own = isinstance(src, Teacher)   # a Teacher you made keeps its own mode: the run never widens the access you granted
-    t = as_teacher(src, mode=None if own else cfg.teacher_mode, budget=cfg.budget, k=None if own else cfg.topk, device=cfg.device, record=cfg.record)
+    t = as_teacher(src, mode=None if own else cfg.teacher_mode, budget=cfg.budget, k=None if own else cfg.topk, device=cfg.device, record=cfg.record, cap=cfg.cap)
     if own: cfg.teacher_mode, cfg.topk = t.mode, t.k
     t.require(self.access, self.title or self.name)
     K = self.spec.n_classes
@@ -323,6 +326,11 @@ def _load_teacher(self:Method) -> Teacher|None:
         else: raise ConfigError(f"the teacher answers with {t.n_classes} classes but the {self.spec.name} data has {K}: give a teacher of "
                                 f"this dataset's classes, or data labelled with the teacher's")
     t.feed(self.tfm())   # the images the method sends are in the student's input space: the teacher adapts them to its own
+    trained = getattr(t, 'info', {}).get('dataset')
+    if trained and trained != self.spec.name and self.user_data is None:
+        import warnings
+        warnings.warn(f"the teacher {t.name!r} was trained on {trained}, but this run is on {self.spec.name}: its answers may be no better than chance; "
+                      f"pass the {self.spec.name} teacher (--teacher <arch>-{self.spec.name}) unless this is what you want")
     if self.user_teacher is not None: cfg.teacher = self.user_teacher if isinstance(self.user_teacher, str) else t.name   # the record names it
     return t
 Method.load_teacher = _load_teacher
@@ -417,6 +425,7 @@ def _finish(self:Method, timer:Timer, extra:dict) -> RunResult:
     if teacher is not None and cfg.record: teacher.save_recording(cfg.record)
     if cfg.out:   # the student's weights first, so that a result.json always has its checkpoint beside it
         out = ensure_dir(cfg.out)
+        for old in ('result.json', 'config.json'): (out/old).unlink(missing_ok=True)   # an older run's record never stands beside this run's student
         atomic_torch_save({'arch': cfg.student, 'dataset': r.dataset, 'state_dict': {k: v.cpu() for k, v in student.state_dict().items()}}, out/'student.pt')
         self.save_extra(out)
         r.save(out)

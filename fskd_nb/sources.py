@@ -11,7 +11,7 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import FskdError, CheckpointError
 from .data import DATASETS, DatasetSpec, Split, get_spec, dataset_tensors
-from .teacher import Teacher, TeacherInput, Recorder, Replay
+from .teacher import Teacher, TeacherInput, Recorder, Replay, _limit
 from .teachers import TEACHER_FORMAT, load_teacher_model, teacher_path
 
 # %% auto #0
@@ -222,12 +222,14 @@ def as_teacher(src, # see the table above
                mode:str|None=None, # access granted: 'label', 'topk', 'soft', 'white_box' (default: 'soft', or a Teacher's own)
                budget:int|None=None, k:int|None=None, device=None,
                record:str|None=None, # keep every answer to save later (`Teacher.save_recording`)
-               input=None) -> Teacher: # what the teacher takes (see `TeacherInput`), overriding what it declares
+               input=None, # what the teacher takes (see `TeacherInput`), overriding what it declares
+               cap:int|None=None) -> Teacher: # hard cap on every image sent, in any phase
     "Any form of teacher behind the `Teacher` access wrapper."
     from fskd_nb.core import default_device
     model, outputs, inp, name, t = load_teacher_source(src, device)
     if isinstance(t, Teacher) and mode in (None, t.mode) and not record and input is None:
-        if budget is not None: t.ledger.budget = budget
+        if budget is not None: t.ledger.budget = _limit(budget, 'budget')
+        if cap is not None: t.ledger.cap = _limit(cap, 'cap')
         return t
     if isinstance(model, nn.Module): model = model.to(default_device(device))
     if record:
@@ -235,7 +237,7 @@ def as_teacher(src, # see the table above
         model = Recorder(model)
     info = t if isinstance(t, dict) else None
     n_classes = get_spec(info['dataset']).n_classes if info else t.n_classes if t is not None else None
-    T = Teacher(model, mode=mode or (t.mode if isinstance(t, Teacher) else 'soft'), outputs=outputs, k=k, budget=budget, n_classes=n_classes, name=name,
+    T = Teacher(model, mode=mode or (t.mode if isinstance(t, Teacher) else 'soft'), outputs=outputs, k=k, budget=budget, cap=cap, n_classes=n_classes, name=name,
                 input=input if input is not None else inp)
     if info: T.info = info
     return T
@@ -329,6 +331,7 @@ def as_data(data, # your training images (see the table above)
         g = torch.Generator().manual_seed(0); i = torch.randperm(len(x), generator=g); k = max(1, len(x) // 5)
         xt, yt, x, y = x[i[:k]], y[i[:k]], x[i[k:]], y[i[k:]]
         tsrc = f'a seeded fifth of {src}'
+    if len(x) == 0 or len(yt) == 0: raise FskdError(f"your {'data' if len(x) == 0 else 'test set'} is empty: give at least one labelled image")
     K = int(max(y.max(), yt.max())) + 1 if classes is None else len(classes)
     if y.min() < 0: raise FskdError("labels must be class indices 0..K-1")
     xf = x.float() / 255

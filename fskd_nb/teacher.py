@@ -25,18 +25,31 @@ class QueryBudgetExceeded(FskdError): "The next teacher call would pass the quer
 class TeacherOutputError(FskdError): "The teacher's answer has the wrong shape, non-finite values, or is not the promised probabilities."
 
 # %% ../nbs/03_teacher.ipynb #856b3cf5
+def _limit(v, what:str) -> int|None:
+    "A budget or cap: a whole number of images ≥ 0, or None for no limit; anything else is refused up front."
+    if v is None: return None
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise FskdError(f"{what} must be a whole number of images ≥ 0 (or None: no limit), not {v!r}")
+    return v
+
 class QueryLedger:
-    "Images and calls per phase, and a hard budget on the images of non-exempt phases."
-    def __init__(self, budget:int|None=None, # max images charged; None = unlimited
-                 exempt=EXEMPT_PHASES): # phases counted but not charged
-        self.budget, self.exempt = budget, tuple(exempt)
+    "Images and calls per phase, a budget on the images of the charged phases, and a hard cap on every image in any phase."
+    def __init__(self, budget:int|None=None, # max images charged (the phases not in `exempt`); None = unlimited
+                 exempt=EXEMPT_PHASES, # phases counted but not charged to `budget`; fixed here, for the ledger's life
+                 cap:int|None=None): # max images of any phase, exempt ones included (a remote teacher bills them all); None = unlimited
+        self.budget, self.cap, self.exempt = _limit(budget, 'budget'), _limit(cap, 'cap'), tuple(exempt)
         self.images, self.calls = Counter(), Counter()
+    @property
+    def total(self) -> int: "images sent to the teacher so far, every phase"; return sum(self.images.values())
     @property
     def charged(self) -> int: "images charged to the budget so far"; return sum(v for k, v in self.images.items() if k not in self.exempt)
     @property
     def remaining(self) -> int|None: return None if self.budget is None else self.budget - self.charged
     def charge(self, phase:str, n:int):
         "Record `n` images in `phase`; raise `QueryBudgetExceeded` (recording nothing) if that would pass the budget."
+        if self.cap is not None and self.total + n > self.cap:
+            raise QueryBudgetExceeded(f"hard cap reached: {self.total} of {self.cap} images sent to the teacher (all phases) and this {phase!r} call "
+                                      f"needs {n} more; raise the cap (--cap) or query fewer images")
         if phase not in self.exempt and self.budget is not None and self.charged + n > self.budget:
             raise QueryBudgetExceeded(f"query budget exhausted: {self.charged} of {self.budget} images used and this {phase!r} call needs {n} more; "
                                       f"raise the budget (--budget) or query fewer images")
@@ -49,7 +62,7 @@ class QueryLedger:
         df = pd.DataFrame(rows, columns=['phase', 'images', 'calls', 'charged'])
         tot = dict(phase='total charged', images=self.charged, calls=sum(self.calls[k] for k in self.images if k not in self.exempt), charged=True)
         return pd.concat([df, pd.DataFrame([tot])], ignore_index=True).set_index('phase')
-    def __repr__(self): return f'QueryLedger(charged={self.charged}, budget={self.budget}, by_phase={dict(self.images)})'
+    def __repr__(self): return f'QueryLedger(charged={self.charged}, budget={self.budget}, by_phase={dict(self.images)})' + (f' cap={self.cap}' if self.cap is not None else '')
 
 # %% ../nbs/03_teacher.ipynb #41044277
 def check_answer(out, # the teacher's raw answer
@@ -59,7 +72,11 @@ def check_answer(out, # the teacher's raw answer
                  tol:float=1e-3,
                  logits:bool=False) -> torch.Tensor: # are rows promised as logits? (rows that are already probabilities are then an error)
     "Return `out` as a float tensor [n, K] or raise `TeacherOutputError` saying what is wrong."
-    out = torch.as_tensor(out)
+    if not isinstance(out, torch.Tensor):
+        try: out = torch.as_tensor(out)
+        except Exception:
+            raise TeacherOutputError(f"teacher returned {type(out).__name__}, not a table of numbers: it must return one row of class scores per image "
+                                     f"(a tensor, an array or nested lists of shape ({n}, K))") from None
     if out.ndim != 2 or out.shape[0] != n or (n_classes is not None and out.shape[1] != n_classes):
         want = f"({n}, {n_classes if n_classes is not None else 'K'})"
         raise TeacherOutputError(f"teacher returned shape {tuple(out.shape)} for a batch of {n} images, expected {want}: one row of class scores per image")
@@ -114,6 +131,8 @@ class Teacher:
                  outputs:str|None=None, # what `model` returns: 'logits' or 'probs' (a torch module: 'logits'; a plain callable must say)
                  k:int|None=None, # classes kept in 'topk' mode
                  budget:int|None=None, # max images charged to the budget (None: unlimited)
+                 cap:int|None=None, # max images sent in any phase, evaluation included (None: unlimited)
+                 free=EXEMPT_PHASES, # phases not charged to `budget`, fixed for this teacher's life
                  n_classes:int|None=None, # K; inferred from the first answer if None
                  batch_size:int=4096, # images per call to `model`
                  name:str='teacher',
@@ -138,7 +157,7 @@ class Teacher:
         self.model, self.mode, self.outputs, self.k, self.name = model, mode, outputs, k, name
         self.n_classes, self.batch_size = n_classes, batch_size
         self.input, self.fed = TeacherInput.of(input), None
-        self.ledger = QueryLedger(budget)
+        self.ledger = QueryLedger(budget, free, cap)
     def __repr__(self): return f"Teacher({self.name!r}, mode={self.mode!r}, outputs={self.outputs!r}, {self.ledger})"
 
 # %% ../nbs/03_teacher.ipynb #f0593c12
@@ -154,13 +173,14 @@ Teacher.require = _require
 # %% ../nbs/03_teacher.ipynb #91a6a33c
 def _answer(self:Teacher, x:torch.Tensor, grad:bool=False) -> torch.Tensor:
     "Raw, checked answer of the wrapped model for `x` ([B,K] float on x.device), in chunks."
+    if len(x) == 0: return x.new_zeros(0, self.n_classes or 0)   # nothing asked, nothing sent
     outs = []
     with torch.set_grad_enabled(grad):
         for i in range(0, len(x), self.batch_size):
             xb = self.adapt(x[i:i + self.batch_size])
             out = self.model(xb.detach().cpu().numpy().astype('float32') if self.input is not None and self.input.numpy else xb)
-            out = torch.as_tensor(out).to(x.device) if not isinstance(out, torch.Tensor) else out.to(x.device)
-            outs.append(check_answer(out, len(xb), self.n_classes, probs=self.outputs == 'probs', logits=self.outputs == 'logits' and not isinstance(self.model, nn.Module)))
+            out = check_answer(out, len(xb), self.n_classes, probs=self.outputs == 'probs', logits=self.outputs == 'logits' and not isinstance(self.model, nn.Module)).to(x.device)
+            outs.append(out)
             if self.n_classes is None: self.n_classes = outs[-1].shape[1]
     return torch.cat(outs) if len(outs) != 1 else outs[0]
 Teacher._answer = _answer
@@ -183,6 +203,7 @@ def _call(self:Teacher, x:torch.Tensor, # a batch of images, as the teacher expe
          ) -> torch.Tensor:
     "Query the teacher: what its mode grants (probabilities, top-k, or one-hot labels), [B,K], no gradients."
     self.ledger.charge(phase, len(x))
+    if len(x) == 0: return x.new_zeros(0, self.n_classes or 0)
     p = self._probs(self._answer(x.detach()))
     if self.mode == 'label': return F.one_hot(p.argmax(1), p.shape[1]).float()
     if self.mode == 'topk':

@@ -76,7 +76,17 @@ def load_teacher_model(name:str, device=None) -> tuple[nn.Module, dict]:
     try: d = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e: raise CheckpointError(f"teacher file {str(path)!r} is corrupt ({type(e).__name__}); delete it and train the teacher again") from None
     if not isinstance(d, dict) or d.get('format') != TEACHER_FORMAT: raise CheckpointError(f"{str(path)!r} is not an fskd_nb teacher file")
-    info = d['info']; spec = get_spec(info['dataset'])
+    info, sd = d.get('info'), d.get('state_dict')
+    if not isinstance(info, dict) or not {'arch', 'dataset', 'name'} <= set(info) or not isinstance(sd, dict):
+        raise CheckpointError(f"{str(path)!r} lacks its {'state_dict' if not isinstance(sd, dict) else 'info (arch, dataset, name)'}: it was not "
+                              f"written by save_teacher; save the teacher again with save_teacher(model, info, path)")
+    spec = get_spec(info['dataset'])
+    with torch.device('meta'): shapes = {k: tuple(v.shape) for k, v in get_model(info['arch'], spec.n_classes, spec.channels).state_dict().items()}
+    got = {k: tuple(v.shape) for k, v in sd.items() if isinstance(v, torch.Tensor)}
+    if shapes != got:   # checked on shapes alone: nothing is allocated for an architecture the weights do not fill
+        bad = next((k for k in shapes if shapes[k] != got.get(k)), None) or next(iter(set(got) - set(shapes)), '?')
+        raise CheckpointError(f"teacher file {str(path)!r} does not match architecture {info['arch']!r} (first difference: {bad}); "
+                              f"the file is damaged or names the wrong arch: train or save the teacher again")
     model = get_model(info['arch'], spec.n_classes, spec.channels)
     try: model.load_state_dict(d['state_dict'])
     except RuntimeError as e: raise CheckpointError(f"teacher file {str(path)!r} does not match architecture {info['arch']!r}: {str(e).splitlines()[0]}") from None

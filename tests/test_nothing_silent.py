@@ -1,0 +1,147 @@
+"Nothing lost, nothing silent: budgets and a hard cap that hold under any sequence of calls, bad input refused in one line, safe files."
+import contextlib, gzip, io, os, resource, subprocess, sys
+from pathlib import Path
+import pytest, torch
+from hypothesis import given, settings, strategies as st, HealthCheck
+from fskd_nb.cli import main
+from fskd_nb.core import FskdError
+from fskd_nb.data import load_split, load_sample
+from fskd_nb.models import LeNet5
+from fskd_nb.run import distill
+from fskd_nb.teacher import Teacher, MODES, QueryBudgetExceeded, TeacherOutputError, AccessError
+from fskd_nb.teachers import TEACHER_FORMAT, load_teacher_model
+from _helpers import Counting
+
+def cli(*args):
+    with contextlib.redirect_stdout(io.StringIO()) as o, contextlib.redirect_stderr(io.StringIO()) as e: rc = main([str(a) for a in args])
+    return rc, o.getvalue(), e.getvalue()
+
+# ---- budgets: the budget on the method's phases and the hard cap on every phase, under random call sequences ----
+PHASES = ('select', 'synthesize', 'distill', 'eval', 'metric')
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mode=st.sampled_from(MODES), budget=st.one_of(st.none(), st.integers(0, 40)), cap=st.one_of(st.none(), st.integers(0, 60)),
+       batch_size=st.integers(1, 9), calls=st.lists(st.tuples(st.sampled_from(PHASES), st.integers(0, 12)), max_size=12))
+def test_no_call_sequence_passes_either_limit(mode, budget, cap, batch_size, calls):
+    torch.manual_seed(0); net = LeNet5().eval()
+    cnt = Counting(net)
+    t = Teacher(net if mode == 'white_box' else cnt, mode=mode, k=3 if mode == 'topk' else None, budget=budget, cap=cap, batch_size=batch_size)
+    reached = 0
+    for phase, n in calls:
+        before = cnt.images
+        try:
+            if mode == 'white_box': t.logits(torch.rand(n, 1, 32, 32), phase=phase)
+            else: t(torch.rand(n, 1, 32, 32), phase=phase)
+            reached += n
+        except QueryBudgetExceeded:
+            assert cnt.images == before   # a refused call reaches no model
+        led = t.ledger
+        assert cap is None or led.total <= cap
+        assert budget is None or led.charged <= budget
+        assert led.total == reached and (mode == 'white_box' or cnt.images == reached)   # exactly what reached the model is charged
+
+def test_a_capped_run_sends_at_most_the_cap_and_stops(tmp_path):
+    cnt = Counting(load_teacher_model('lenet5-mnist')[0])
+    with pytest.raises(QueryBudgetExceeded, match='hard cap reached'):
+        distill('standard-kd', teacher=Teacher(cnt, mode='soft'), sample=True, config='smoke', cap=2500, out=str(tmp_path))
+    assert cnt.images <= 2500 and cnt.images == 2000   # the 2000 distill queries went through; the 2000 evaluation images would pass the cap
+    assert not (tmp_path/'result.json').exists()
+
+@pytest.mark.parametrize('kw,want', [(dict(budget='10'), 'budget must be a whole number'), (dict(budget=-3), 'budget must be'),
+                                     (dict(cap=1.5), 'cap must be a whole number'), (dict(batch_size=0), 'batch_size must be a positive int')])
+def test_bad_teacher_limits_are_refused_up_front(kw, want):
+    with pytest.raises(FskdError, match=want): Teacher(LeNet5(), **kw)
+
+@pytest.mark.parametrize('answer,want', [(lambda x: None, 'returned NoneType, not a table'), (lambda x: {'p': [0.5, 0.5]}, 'returned dict'),
+                                         (lambda x: 'cat', 'returned str')])
+def test_teacher_answers_that_are_not_tables(answer, want):
+    with pytest.raises(TeacherOutputError, match=want): Teacher(answer, outputs='probs')(torch.rand(2, 1, 32, 32))
+
+# ---- bad input on the command line: one line naming the fix, exit 2, nothing written ----
+BAD = [
+    (['--device', 'tpu'], "unknown device 'tpu'"),
+    (['--topk', '-2', '--teacher-mode', 'topk'], 'topk=-2 is out of range'),
+    (['--bs', '-4'], 'bs=-4 is out of range'),
+    (['--eval-every', '0'], 'eval_every=0 is out of range'),
+    (['--epochs', '0'], 'epochs=0 is out of range'),
+    (['--lr', 'nan'], "lr=nan is not a valid float"),
+    (['--mte-images', '-1'], 'mte_images=-1 is out of range'),
+    (['--budget', '-5'], 'budget=-5 is out of range'),
+    (['--cap', '-1'], 'cap=-1 is out of range'),
+    (['--shots', '-1'], 'shots=-1 is out of range'),
+    (['--teacher-mode', 'label', '--topk', '3'], "topk=3 applies to teacher_mode='topk' only"),
+    (['--teacher-mode', 'topk'], "needs topk"),
+    (['--dataset', 'mnist', '--sample', '--set', 'alpha=2'], 'alpha=2.0 is out of range'),
+]
+if not torch.cuda.is_available(): BAD.append((['--device', 'cuda'], "CUDA is not available here; use --device cpu"))
+
+@pytest.mark.parametrize('args,want', BAD, ids=[' '.join(a) for a, _ in BAD])
+def test_bad_cli_input(args, want, tmp_path):
+    rc, out, err = cli('distill', 'standard-kd', '--sample', '--config', 'smoke', *args, '--out', tmp_path/'o')
+    assert rc == 2 and err.startswith('fskd: error:') and err.strip().count('\n') == 0, err
+    assert want in err, err
+    assert not (tmp_path/'o'/'result.json').exists()
+
+def mnist_files(root, damage):
+    "A data root whose MNIST test files are damaged: random bytes, or a .gz whose compressed data is corrupt."
+    d = root/'MNIST'/'raw'; d.mkdir(parents=True)
+    for n in ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'):
+        if damage == 'bytes': (d/n).write_bytes(os.urandom(3000))
+        else:
+            blob = bytearray(gzip.compress(os.urandom(20000))); blob[40:200] = os.urandom(160)   # the header is fine, the stream is not
+            (d/f'{n}.gz').write_bytes(bytes(blob))
+    return root
+
+@pytest.mark.parametrize('damage,want', [('bytes', 'are not valid MNIST files'), ('gz', 'is corrupt or truncated')])
+def test_damaged_data_files(tmp_path, monkeypatch, damage, want):
+    monkeypatch.setenv('FSKD_CACHE', str(tmp_path/'cache'))
+    root = mnist_files(tmp_path/'data', damage)
+    with pytest.raises(FskdError, match=want): load_split('mnist', 'test', root, download=False)
+    assert not list((tmp_path/'cache').rglob('*.tmp'))   # nothing half-written is left in the cache
+
+def test_cache_never_writes_through_a_planted_link(tmp_path, monkeypatch):
+    "A link planted where a decompressed file's temporary copy could go: its target stays untouched."
+    monkeypatch.setenv('FSKD_CACHE', str(tmp_path/'cache'))
+    src = tmp_path/'data'/'MNIST'/'raw'; src.mkdir(parents=True)
+    real = Path(os.environ['FSKD_DATA'])/'MNIST'/'raw' if os.environ.get('FSKD_DATA') else None
+    if real is None or not (real/'t10k-images-idx3-ubyte.gz').exists(): pytest.skip('needs the MNIST files ($FSKD_DATA)')
+    for n in ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'): (src/n).write_bytes((real/n).read_bytes())
+    import hashlib
+    croot = tmp_path/'cache'/'data'/('from-' + hashlib.sha1(str((tmp_path/'data').resolve()).encode()).hexdigest()[:12])/'MNIST'/'raw'
+    croot.mkdir(parents=True)
+    victim = tmp_path/'victim.txt'; victim.write_text('keep me')
+    for n in ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'): os.symlink(victim, croot/f'{n}.tmp')   # the old fixed temporary names
+    assert len(load_split('mnist', 'test', tmp_path/'data', download=False)) == 10_000
+    assert victim.read_text() == 'keep me'
+
+def test_teacher_file_without_info_or_with_a_huge_arch(tmp_path):
+    torch.save({'format': TEACHER_FORMAT, 'state_dict': {}}, tmp_path/'noinfo.pt')
+    rc, out, err = cli('distill', 'standard-kd', '--sample', '--config', 'smoke', '--teacher', tmp_path/'noinfo.pt', '--out', tmp_path/'o')
+    assert rc == 2 and 'lacks its info' in err and err.strip().count('\n') == 0
+    torch.save({'format': TEACHER_FORMAT, 'info': dict(name='big', arch='resnet34', dataset='cifar100'), 'state_dict': {'w': torch.zeros(3)}}, tmp_path/'big.pt')
+    code = (f"import resource; from fskd_nb.teachers import load_teacher_model\ntry: load_teacher_model({str(tmp_path/'big.pt')!r})\n"
+            f"except Exception as e: print(type(e).__name__, e)\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    lines = p.stdout.strip().splitlines()
+    assert lines[0].startswith('CheckpointError') and 'does not match architecture' in lines[0], p.stdout + p.stderr
+    base = subprocess.run([sys.executable, '-c', "import resource, fskd_nb.teachers; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+                          capture_output=True, text=True).stdout.strip()
+    assert int(lines[-1]) - int(base) < 50_000   # KiB: the 21 M-parameter ResNet-34 (85 MB) was never allocated
+
+def test_a_teacher_of_another_dataset_is_warned_about():
+    with pytest.warns(UserWarning, match="trained on fashionmnist, but this run is on mnist"):
+        distill('student-alone', teacher='lenet5-fashionmnist', sample=True, config='smoke', shots=5, epochs=1, mte_images=0, progress=False)
+
+def test_empty_test_set_is_refused():
+    x, y = load_sample('train').x[:100], load_sample('train').y[:100]
+    with pytest.raises(FskdError, match='test set is empty|test split is empty'):
+        distill('student-alone', data=(x, y), test=(x[:0], y[:0]), config='smoke', shots=5)
+
+def test_a_failed_save_never_leaves_an_older_record_beside_a_new_student(tmp_path, monkeypatch):
+    import fskd_nb.baselines as B
+    r = distill('student-alone', sample=True, config='smoke', shots=5, epochs=1, mte_images=0, progress=False, out=str(tmp_path))
+    assert (tmp_path/'result.json').exists()
+    def boom(self, out): raise OSError('disk full')
+    monkeypatch.setattr(B.StudentAlone, 'save_extra', boom)
+    with pytest.raises(OSError): distill('student-alone', sample=True, config='smoke', shots=5, epochs=1, mte_images=0, progress=False, seed=1, out=str(tmp_path))
+    assert (tmp_path/'student.pt').exists() and not (tmp_path/'result.json').exists() and not (tmp_path/'config.json').exists()
