@@ -37,6 +37,8 @@ def _add_common(p:argparse.ArgumentParser):
     g.add_argument('--bs', type=int, default=None, help="batch size (default: the config's; 128 unless it says otherwise)")
     g.add_argument('--lr', type=float, default=None, help="override the preset's learning rate")
     g.add_argument('--out', default=None, help='output folder for result.json (default: runs/<method>-<dataset>)')
+    g.add_argument('--resume', default=None, metavar='DIR', help="continue the run in DIR (its --out) with the same settings: finished seeds are kept, the teacher's answers already bought are reused")
+    g.add_argument('--checkpoint-every', type=float, default=30., metavar='SECONDS', help="how often the teacher's answers are saved for a resume (default: 30)")
     g.add_argument('--device', default=None, help='cuda, mps or cpu (default: best available, or $FSKD_DEVICE)')
     g.add_argument('--data-root', default=None, help='dataset folder (default: $FSKD_DATA or ~/.cache/fskd_nb/data)')
     g.add_argument('--offline', action='store_true', help='never download datasets')
@@ -101,11 +103,13 @@ def cmd_distill(a) -> int:
     from fskd_nb.core import summarize, pm_table, result_row, atomic_write, ensure_dir, FskdError
     M = get_method(a.method)
     if os.sep in a.dataset or Path(a.dataset).exists(): raise FskdError(f"--dataset takes a built-in name; for your own images ({a.dataset!r}) use --data")
-    out = a.out or f'runs/{a.method}-{Path(a.data).name if a.data else a.dataset}'
+    if a.resume and a.out and Path(a.out) != Path(a.resume): raise FskdError(f"--resume {a.resume} continues the run in that folder; drop --out {a.out}")
+    out = a.resume or a.out or f'runs/{a.method}-{Path(a.data).name if a.data else a.dataset}'
     cfg = RunConfig(method=a.method, dataset=a.dataset, teacher=a.teacher, teacher_mode=a.teacher_mode, topk=a.topk, student=a.student,
                     shots=a.shots, seed=a.seed[0], budget=a.budget, cap=a.cap, config=a.config, epochs=a.epochs, bs=a.bs, lr=a.lr, device=a.device,
                     data_root=a.data_root, download=False if a.offline else None, sample=a.sample, out=out, eval_every=a.eval_every,
-                    mte_images=a.mte_images, mte_steps=a.mte_steps, mte_k=a.mte_k, record=a.record, params=_params(a.params))
+                    mte_images=a.mte_images, mte_steps=a.mte_steps, mte_k=a.mte_k, record=a.record, params=_params(a.params),
+                    resume=bool(a.resume), checkpoint_every=a.checkpoint_every)
     kw = dict(data=a.data, test=a.test_data) if a.data else {}
     if a.test_data and not a.data: raise FskdError("--test-data goes with --data (your own data); drop it, or add --data")
     ti = _teacher_input(a.teacher_input)

@@ -18,8 +18,8 @@ from .transition import agreeing_images, transition_curves, mte
 
 # %% auto #0
 __all__ = ['MTE_PRESETS', 'ACCESS', 'REGISTRY', 'ConfigError', 'param', 'check_value', 'build_config', 'RunConfig', 'ByDataset',
-           'MethodConfig', 'register', 'get_method', 'resolve', 'RunData', 'Method', 'run', 'run_seeds', 'row_slug',
-           'run_rows', 'distill']
+           'MethodConfig', 'register', 'get_method', 'resolve', 'RunData', 'Method', 'run', 'finished', 'run_seeds',
+           'row_slug', 'run_rows', 'distill']
 
 # %% ../nbs/08_run.ipynb #r0000007
 class ConfigError(FskdError): "A setting is unknown, of the wrong type, or out of its range."
@@ -161,6 +161,8 @@ class RunConfig:
     data: str|None = None  # your own data (what was used: a folder, an .npz, or a description of the tensors / Dataset given in Python)
     test_data: str|None = None  # your own test set, if separate
     record: str|None = None  # save every teacher answer to this file (replay it later with teacher='replay:FILE')
+    resume: bool = False  # continue the run in `out`: finished seeds are kept, the teacher's answers already bought are reused
+    checkpoint_every: float = param(30., lo=0)  # seconds between saves of the teacher's answers to `out`/answers.pt
     params: dict = field(default_factory=dict)  # method-specific settings (see the method's `Config`)
 
 _RUN_FIELDS = {f.name for f in fields(RunConfig)}
@@ -280,15 +282,36 @@ class Method:
         notify(self.cbs, event, method=self, **attrs)
 
 # %% ../nbs/08_run.ipynb #r0000020
+_VOLATILE = ('out', 'progress', 'resume', 'checkpoint_every', 'device')   # settings that do not change what a run computes
+
+def _same_run(a:dict, b:dict) -> list:
+    "The settings in which two saved configs differ (ignoring the volatile ones)."
+    return sorted(k for k in set(a) | set(b) if k not in _VOLATILE + ('data_source', 'n_real') and a.get(k) != b.get(k))
+
 def _run(self:Method) -> RunResult:
     "The template: teacher → data → the method's stages (`fit`) → evaluation → the saved result."
-    with Timer(self.cfg.device) as t:
-        self.teacher = self.load_teacher()
-        self.data = self.load_data()
-        if len(self.data.test) == 0: raise ConfigError("the test split is empty: give a test set with at least one labelled image")
-        self.notify('before_run', teacher=self.teacher, cfg=self.cfg, test=self.data.test, tfm=self.tfm())
-        extra = self.fit() or {}
-    r = self.finish(t, extra)
+    cfg, rec = self.cfg, None
+    if cfg.resume and cfg.out:
+        done = finished(cfg)
+        if done is not None: return done   # this seed finished before: kept as it is
+    if cfg.out:
+        out = ensure_dir(cfg.out); conf = json.loads(json.dumps(asdict(cfg), default=str))
+        if cfg.resume and (out/'run.json').exists():
+            diff = _same_run(json.loads((out/'run.json').read_text()), conf)
+            if diff: raise ConfigError(f"--resume {cfg.out}: that run had other settings ({', '.join(diff)}); resume with the same ones, or use a new --out")
+        from fskd_nb.core import atomic_write
+        atomic_write(out/'run.json', json.dumps(conf, indent=1, sort_keys=True) + '\n')
+    try:
+        with Timer(cfg.device) as t:
+            self.teacher = self.load_teacher()
+            rec = getattr(self.teacher, 'model', None)
+            self.data = self.load_data()
+            if len(self.data.test) == 0: raise ConfigError("the test split is empty: give a test set with at least one labelled image")
+            self.notify('before_run', teacher=self.teacher, cfg=self.cfg, test=self.data.test, tfm=self.tfm())
+            extra = self.fit() or {}
+        r = self.finish(t, extra)
+    finally:   # whatever happens, the answers bought so far are kept for a resume
+        if hasattr(rec, 'flush'): rec.flush()
     self.notify('after_run', result=r)
     return r
 Method.run = _run
@@ -314,7 +337,12 @@ def _load_teacher(self:Method) -> Teacher|None:
     from fskd_nb.sources import as_teacher
     src = self.user_teacher if self.user_teacher is not None else (cfg.teacher or f"{self.p.teacher_arch}-{self.spec.name}")
     own = isinstance(src, Teacher)   # a Teacher you made keeps its own mode: the run never widens the access you granted
-    t = as_teacher(src, mode=None if own else cfg.teacher_mode, budget=cfg.budget, k=None if own else cfg.topk, device=cfg.device, record=cfg.record, cap=cfg.cap)
+    cache = None
+    if cfg.out and not own and cfg.teacher_mode != 'white_box':   # the answers bought are kept in the run folder: a resumed run never pays twice
+        cache = Path(cfg.out)/'answers.pt'
+        if not cfg.resume: cache.unlink(missing_ok=True)
+    t = as_teacher(src, mode=None if own else cfg.teacher_mode, budget=cfg.budget, k=None if own else cfg.topk, device=cfg.device,
+                   record=cfg.record, cap=cfg.cap, cache=cache, every=cfg.checkpoint_every)
     if own: cfg.teacher_mode, cfg.topk = t.mode, t.k
     t.require(self.access, self.title or self.name)
     K = self.spec.n_classes
@@ -437,8 +465,16 @@ def run(cfg:RunConfig, cbs=(), **kw) -> RunResult:
     "Run `cfg.method` on `cfg` (keyword arguments go to the method: `teacher`, `data`, `test`)."
     return get_method(cfg.method)(cfg, cbs, **kw).run()
 
+def finished(cfg:RunConfig) -> RunResult|None:
+    "The result already in `cfg.out` of a run with the same settings (what `resume` keeps), else None."
+    from fskd_nb.core import load_result
+    p = Path(cfg.out)/'result.json' if cfg.out else None
+    if p is None or not p.exists() or not (p.parent/'run.json').exists(): return None
+    saved = json.loads((p.parent/'run.json').read_text())
+    return None if _same_run(saved, json.loads(json.dumps(asdict(cfg), default=str))) else load_result(p)
+
 def run_seeds(cfg:RunConfig, seeds=(0, 1, 2), cbs=(), **kw) -> list[RunResult]:
-    "Run `cfg` once per seed; with `cfg.out`, each seed writes `out/seed_<s>/result.json`."
+    "Run `cfg` once per seed; with `cfg.out`, each seed writes `out/seed_<s>/result.json`; with `cfg.resume`, finished seeds are kept."
     if len(set(seeds)) != len(seeds): raise ConfigError(f"seeds {list(seeds)} repeat a seed; give each seed once")
     return [run(replace(cfg, seed=s, out=str(Path(cfg.out)/f'seed_{s}') if cfg.out else None), cbs, **kw) for s in seeds]
 

@@ -223,23 +223,25 @@ def as_teacher(src, # see the table above
                budget:int|None=None, k:int|None=None, device=None,
                record:str|None=None, # keep every answer to save later (`Teacher.save_recording`)
                input=None, # what the teacher takes (see `TeacherInput`), overriding what it declares
-               cap:int|None=None) -> Teacher: # hard cap on every image sent, in any phase
+               cap:int|None=None, # hard cap on every image sent, in any phase
+               cache:str|Path|None=None, every:float=30.) -> Teacher: # keep the answers in this file (saved every `every` s) and reuse them
     "Any form of teacher behind the `Teacher` access wrapper."
     from fskd_nb.core import default_device
     model, outputs, inp, name, t = load_teacher_source(src, device)
-    if isinstance(t, Teacher) and mode in (None, t.mode) and not record and input is None:
+    if isinstance(t, Teacher) and mode in (None, t.mode) and not record and input is None and cache is None:
         if budget is not None: t.ledger.budget = _limit(budget, 'budget')
         if cap is not None: t.ledger.cap = _limit(cap, 'cap')
         return t
     if isinstance(model, nn.Module): model = model.to(default_device(device))
-    if record:
+    if record or cache:
         if mode == 'white_box': raise FskdError("--record keeps answers to images; a white_box run reads gradients and activations, which cannot be replayed")
-        model = Recorder(model)
+        model = Recorder(model, cache, every)
     info = t if isinstance(t, dict) else None
     n_classes = get_spec(info['dataset']).n_classes if info else t.n_classes if t is not None else None
     T = Teacher(model, mode=mode or (t.mode if isinstance(t, Teacher) else 'soft'), outputs=outputs, k=k, budget=budget, cap=cap, n_classes=n_classes, name=name,
                 input=input if input is not None else inp)
     if info: T.info = info
+    if isinstance(model, Recorder): model.meta = T.recording_meta()
     return T
 
 # %% ../nbs/07a_sources.ipynb #s0000022

@@ -1,0 +1,58 @@
+"Resume: a run killed with SIGKILL at a random moment, resumed with --resume, ends equal to an uninterrupted run and never pays twice."
+import json, os, random, re, signal, subprocess, sys, time
+from pathlib import Path
+import pytest, torch
+from fskd_nb.core import load_result
+
+FSKD = Path(sys.executable).parent/'fskd'
+
+@pytest.fixture(scope='module')
+def server():
+    "A teacher behind HTTP in its own process: its own count of the images it answered is what a user pays for."
+    p = subprocess.Popen([str(FSKD), 'teacher', 'serve', 'lenet5-mnist', '--port', '0'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = re.search(r'http://[\d.]+:\d+', p.stdout.readline()).group(0)
+    yield url
+    p.terminate(); p.wait(10)
+
+def answered(url) -> int:
+    import httpx
+    return httpx.get(url + '/info', timeout=10).json()['answered']
+
+def args(method, url, out):
+    return [str(FSKD), 'distill', method, '--teacher', url, '--sample', '--config', 'smoke', '--shots', '20', '--checkpoint-every', '0', '--out', str(out)]
+
+def same(a:Path, b:Path):
+    ra, rb = load_result(a), load_result(b)
+    assert (ra.acc_last, ra.acc_best, ra.agreement, ra.mte, ra.queries) == (rb.acc_last, rb.acc_best, rb.agreement, rb.mte, rb.queries)
+    sa, sb = (torch.load(p/'student.pt', weights_only=True)['state_dict'] for p in (a, b))
+    assert sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
+
+@pytest.mark.parametrize('method', ['standard-kd', 'fsbbt', 'divbfkd'])
+def test_kill_9_then_resume_equals_an_uninterrupted_run(server, method, tmp_path):
+    env = dict(os.environ, CI='1')
+    n0 = answered(server); t0 = time.perf_counter()
+    subprocess.run(args(method, server, tmp_path/'whole'), check=True, capture_output=True, env=env)
+    took, paid_whole = time.perf_counter() - t0, answered(server) - n0
+    rng = random.Random(method)
+    n1 = answered(server)
+    p = subprocess.Popen(args(method, server, tmp_path/'cut'), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    time.sleep(rng.uniform(.4, .85) * took)   # somewhere in the run: loading, synthesis, the GAN, the student or the MTE
+    p.send_signal(signal.SIGKILL); p.wait()
+    assert not (tmp_path/'cut'/'result.json').exists()
+    r = subprocess.run([*args(method, server, tmp_path/'cut')[:-2], '--resume', str(tmp_path/'cut')], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    same(tmp_path/'whole', tmp_path/'cut')
+    paid_cut = answered(server) - n1
+    assert paid_cut < 2 * paid_whole   # what the killed run bought was reused, not bought again (all but its last batch)
+
+def test_resume_keeps_finished_seeds_and_refuses_other_settings(tmp_path):
+    env = dict(os.environ, CI='1')
+    base = [str(FSKD), 'distill', 'student-alone', '--sample', '--config', 'smoke', '--shots', '5', '--epochs', '1', '--mte-images', '0']
+    subprocess.run([*base, '--seed', '0', '--out', str(tmp_path)], check=True, capture_output=True, env=env)
+    (tmp_path/'seed_0').mkdir(); [os.replace(tmp_path/f, tmp_path/'seed_0'/f) for f in ('result.json', 'config.json', 'student.pt', 'run.json')]
+    before = (tmp_path/'seed_0'/'result.json').read_text()
+    r = subprocess.run([*base, '--seed', '0', '1', '--resume', str(tmp_path)], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path/'seed_0'/'result.json').read_text() == before and (tmp_path/'seed_1'/'result.json').exists()   # seed 0 kept, seed 1 run
+    r = subprocess.run([*base[:-2], '--mte-images', '3', '--seed', '0', '1', '--resume', str(tmp_path)], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and 'that run had other settings (mte_images)' in r.stderr
