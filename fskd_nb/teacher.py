@@ -264,7 +264,7 @@ RECORDING_FORMAT = 'fskd_nb.recording/1'
 
 # %% ../nbs/03_teacher.ipynb #6e1475d9
 class Recorder:
-    "Wrap a teacher callable and remember every answer by `image_key` of its input image; with `cache`, also answer the images it knows."
+    "Wrap a teacher callable and remember every answer by `image_key` of its input image; with `cache`, also answer what an earlier run bought."
     def __init__(self, fn, cache:str|Path|None=None, # a recording file: loaded if it exists, answered from, and kept up to date
                  every:float=30.): # seconds between saves of `cache`
         self.fn, self.answers, self.meta, self.every = fn, {}, {}, every
@@ -272,10 +272,11 @@ class Recorder:
         if self.cache is not None and self.cache.exists():
             r = Replay(self.cache); self.meta = r.meta
             self.answers = {k: r.answers[i] for k, i in r.index.items()}
+        self.known = dict(self.answers)   # bought by an earlier run: replayed; this run's own queries all reach the teacher
     def __call__(self, x):
         xt = torch.as_tensor(x)
         keys = [image_key(xi) for xi in xt]
-        if self.cache is not None and keys and all(k in self.answers for k in keys):   # a batch bought before: not asked again
+        if self.cache is not None and keys and all(k in self.known for k in keys):   # a batch an earlier run bought: not asked again
             self.reused += len(keys); return torch.stack([self.answers[k] for k in keys])
         out = self.fn(x); self.asked += len(keys)
         try: t = torch.as_tensor(out).detach().float().cpu()
