@@ -11,7 +11,7 @@ import torch
 from .core import FskdError, RunResult, Timer, set_seed, default_device, ensure_dir, atomic_torch_save
 from .data import Split, DatasetSpec, load_split, load_sample, few_shot, get_spec, DeviceLoader, input_tfm
 from .models import get_model
-from .teacher import Teacher, MODES
+from .teacher import Teacher, MODES, QueryBudgetExceeded
 from .learner import Learner, sgd, MixedPrecision, ChannelsLast, notify
 from .metrics import TestAccuracy, evaluate
 from .transition import agreeing_images, transition_curves, mte
@@ -282,7 +282,7 @@ class Method:
         notify(self.cbs, event, method=self, **attrs)
 
 # %% ../nbs/08_run.ipynb #r0000020
-_VOLATILE = ('out', 'progress', 'resume', 'checkpoint_every', 'device')   # settings that do not change what a run computes
+_VOLATILE = ('out', 'progress', 'resume', 'checkpoint_every', 'device', 'budget', 'cap')   # settings a resume may change (a larger budget or cap finishes a run that hit one)
 
 def _same_run(a:dict, b:dict) -> list:
     "The settings in which two saved configs differ (ignoring the volatile ones)."
@@ -435,11 +435,15 @@ Method.save_extra = _save_extra
 def _finish(self:Method, timer:Timer, extra:dict) -> RunResult:
     "Evaluate against the teacher (accuracy, agreement, KL, MTE), build the `RunResult`; save it and the student (`student.pt`) to `cfg.out` if set."
     cfg, student, acc, tdl, teacher = self.cfg, self.student, self.acc, self.tdl, self.teacher
-    with Timer(cfg.device) as te:
-        ev = evaluate(student, tdl, teacher)
-        if teacher is not None and cfg.mte_images:
-            xa, ca = agreeing_images(student, teacher, tdl.tfm(tdl.x), cfg.mte_images, seed=0)  # test set in a seeded random order
-            ev['mte'] = mte(*transition_curves(student, teacher, xa, ca, cfg.mte_steps), cfg.mte_k)
+    failed, err = None, None
+    with Timer(cfg.device) as te:   # a failure here keeps the trained student: it is saved with a result marked with what failed
+        try: ev = evaluate(student, tdl, teacher)
+        except QueryBudgetExceeded as e: ev, failed, err = evaluate(student, tdl, None), dict(stage='eval', error=str(e)), e
+        if failed is None and teacher is not None and cfg.mte_images:
+            try:
+                xa, ca = agreeing_images(student, teacher, tdl.tfm(tdl.x), cfg.mte_images, seed=0)  # test set in a seeded random order
+                ev['mte'] = mte(*transition_curves(student, teacher, xa, ca, cfg.mte_steps), cfg.mte_k)
+            except Exception as e: failed, err = dict(stage='mte', error=f'{type(e).__name__}: {e}'), e
     cfg.params = asdict(self.p)   # values a method settled while running (e.g. ZSKT's pseudo-batches)
     conf = {k: v for k, v in asdict(cfg).items() if k not in ('out', 'progress')}
     conf.update(data_source=self.data.source, n_real=cfg.shots * self.spec.n_classes if cfg.shots else extra.get('n_train'))
@@ -449,7 +453,7 @@ def _finish(self:Method, timer:Timer, extra:dict) -> RunResult:
                   queries=led.as_dict() if led else {}, queries_total=led.charged if led else 0, wall_s=round(timer.elapsed + te.elapsed, 2),
                   device=str(self.dev), config=conf,
                   extra=dict(kl=ev.get('kl'), teacher_acc=ev.get('teacher_acc'), per_class_acc=ev['per_class_acc'], n_test=len(tdl.x),
-                             **({'stopped': True} if getattr(acc, 'stopped', False) else {}), **extra))
+                             **({'stopped': True} if getattr(acc, 'stopped', False) else {}), **({'failed': failed} if failed else {}), **extra))
     if teacher is not None and cfg.record: teacher.save_recording(cfg.record)
     if cfg.out:   # the student's weights first, so that a result.json always has its checkpoint beside it
         out = ensure_dir(cfg.out)
@@ -457,6 +461,12 @@ def _finish(self:Method, timer:Timer, extra:dict) -> RunResult:
         atomic_torch_save({'arch': cfg.student, 'dataset': r.dataset, 'state_dict': {k: v.cpu() for k, v in student.state_dict().items()}}, out/'student.pt')
         self.save_extra(out)
         r.save(out)
+    if failed:
+        where = f" in {cfg.out}; finish it with --resume {cfg.out}" if cfg.out else ''
+        msg = (f"the {failed['stage']} step failed ({failed['error']}); the student and a result marked with it are saved{where}"
+               + (" and a larger --cap or --budget" if isinstance(err, QueryBudgetExceeded) else ''))
+        if isinstance(err, QueryBudgetExceeded): raise QueryBudgetExceeded(msg) from None
+        import warnings; warnings.warn(msg)
     return r
 Method.finish = _finish
 
@@ -471,7 +481,9 @@ def finished(cfg:RunConfig) -> RunResult|None:
     p = Path(cfg.out)/'result.json' if cfg.out else None
     if p is None or not p.exists() or not (p.parent/'run.json').exists(): return None
     saved = json.loads((p.parent/'run.json').read_text())
-    return None if _same_run(saved, json.loads(json.dumps(asdict(cfg), default=str))) else load_result(p)
+    if _same_run(saved, json.loads(json.dumps(asdict(cfg), default=str))): return None
+    r = load_result(p)
+    return None if r.extra.get('failed') else r   # a run whose evaluation failed is finished by a resume
 
 def run_seeds(cfg:RunConfig, seeds=(0, 1, 2), cbs=(), **kw) -> list[RunResult]:
     "Run `cfg` once per seed; with `cfg.out`, each seed writes `out/seed_<s>/result.json`; with `cfg.resume`, finished seeds are kept."

@@ -45,7 +45,9 @@ def test_a_capped_run_sends_at_most_the_cap_and_stops(tmp_path):
     with pytest.raises(QueryBudgetExceeded, match='hard cap reached'):
         distill('standard-kd', teacher=Teacher(cnt, mode='soft'), sample=True, config='smoke', cap=2500, out=str(tmp_path))
     assert cnt.images <= 2500 and cnt.images == 2000   # the 2000 distill queries went through; the 2000 evaluation images would pass the cap
-    assert not (tmp_path/'result.json').exists()
+    from fskd_nb.core import load_result
+    r = load_result(tmp_path)   # the trained student is kept, with a result that says where the run stopped
+    assert r.extra['failed']['stage'] == 'eval' and 'hard cap reached' in r.extra['failed']['error'] and (tmp_path/'student.pt').exists()
 
 @pytest.mark.parametrize('kw,want', [(dict(budget='10'), 'budget must be a whole number'), (dict(budget=-3), 'budget must be'),
                                      (dict(cap=1.5), 'cap must be a whole number'), (dict(batch_size=0), 'batch_size must be a positive int')])

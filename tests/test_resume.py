@@ -56,3 +56,16 @@ def test_resume_keeps_finished_seeds_and_refuses_other_settings(tmp_path):
     assert (tmp_path/'seed_0'/'result.json').read_text() == before and (tmp_path/'seed_1'/'result.json').exists()   # seed 0 kept, seed 1 run
     r = subprocess.run([*base[:-2], '--mte-images', '3', '--seed', '0', '1', '--resume', str(tmp_path)], capture_output=True, text=True, env=env)
     assert r.returncode == 2 and 'that run had other settings (mte_images)' in r.stderr
+
+def test_a_run_that_fails_in_its_mte_keeps_its_student_and_resumes(tmp_path):
+    "A cap reached in the MTE: the student and a result marked 'failed: mte' are saved; --resume with a larger cap finishes it."
+    from fskd_nb.run import distill
+    from fskd_nb.teacher import QueryBudgetExceeded
+    kw = dict(sample=True, config='smoke', shots=10, progress=False)
+    whole = distill('standard-kd', out=str(tmp_path/'whole'), **kw)
+    with pytest.raises(QueryBudgetExceeded, match="the mte step failed .*saved in .*--resume"):
+        distill('standard-kd', out=str(tmp_path/'cut'), cap=2500, **kw)   # 100 distill + 2000 eval fit; the MTE's 1450 do not
+    cut = load_result(tmp_path/'cut')
+    assert cut.extra['failed']['stage'] == 'mte' and cut.mte is None and cut.acc_last == whole.acc_last and (tmp_path/'cut'/'student.pt').exists()
+    done = distill('standard-kd', out=str(tmp_path/'cut'), cap=4000, resume=True, **kw)
+    assert 'failed' not in done.extra and (done.acc_last, done.mte, done.queries) == (whole.acc_last, whole.mte, whole.queries)
