@@ -17,9 +17,9 @@ from .metrics import TestAccuracy, evaluate
 from .transition import agreeing_images, transition_curves, mte
 
 # %% auto #0
-__all__ = ['MTE_PRESETS', 'ACCESS', 'REGISTRY', 'ConfigError', 'param', 'check_value', 'build_config', 'RunConfig', 'ByDataset',
-           'MethodConfig', 'register', 'get_method', 'resolve', 'RunData', 'Method', 'run', 'finished', 'run_seeds',
-           'row_slug', 'run_rows', 'distill']
+__all__ = ['MTE_PRESETS', 'ACCESS', 'REMOTE_MTE_IMAGES', 'REGISTRY', 'ConfigError', 'param', 'check_value', 'build_config',
+           'RunConfig', 'ByDataset', 'MethodConfig', 'register', 'get_method', 'resolve', 'RunData', 'Method', 'run',
+           'finished', 'run_seeds', 'row_slug', 'run_rows', 'distill']
 
 # %% ../nbs/08_run.ipynb #r0000007
 class ConfigError(FskdError): "A setting is unknown, of the wrong type, or out of its range."
@@ -184,6 +184,7 @@ class MethodConfig:
 MTE_PRESETS = {'smoke': dict(mte_images=10, mte_steps=5, mte_k=5), 'small': dict(mte_images=200, mte_steps=50, mte_k=50),
                'paper': dict(mte_images=1000, mte_steps=200, mte_k=100)}  # end-of-run MTE probe sizes
 ACCESS = ('none',) + MODES   # what a method may need, from no teacher at all to white-box
+REMOTE_MTE_IMAGES = 20   # the default MTE probe for a teacher outside this process (a function, HTTP, a recording): each image costs queries
 
 # %% ../nbs/08_run.ipynb #r0000015
 REGISTRY = {}
@@ -270,6 +271,7 @@ class Method:
             data, test = cfg.data, (cfg.test_data if test is None else test)
         self.user_teacher, self.user_data, self.user_test = teacher, data, test
         if data is not None: cfg = self.attach_data(cfg)
+        self.mte_given = cfg.mte_images is not None   # the MTE probe the user asked for (else the preset's, made small for a remote teacher)
         self.cfg, self.p = resolve(cfg, type(self))
         self.cbs, self.teacher, self.data, self.student, self.acc, self.tdl = list(cbs), None, None, None, None, None
     def __repr__(self): return f"{type(self).__name__}({self.cfg.config!r} config, {self.p})"
@@ -354,6 +356,13 @@ def _load_teacher(self:Method) -> Teacher|None:
         else: raise ConfigError(f"the teacher answers with {t.n_classes} classes but the {self.spec.name} data has {K}: give a teacher of "
                                 f"this dataset's classes, or data labelled with the teacher's")
     t.feed(self.tfm())   # the images the method sends are in the student's input space: the teacher adapts them to its own
+    inner = getattr(t.model, 'fn', t.model)   # a recorder's teacher
+    if cfg.mte_images and not self.mte_given and not isinstance(inner, torch.nn.Module):   # outside this process: every probe image is billed
+        cfg.mte_images = min(cfg.mte_images, REMOTE_MTE_IMAGES)
+        import warnings
+        warnings.warn(f"the end-of-run MTE asks this teacher about up to {cfg.mte_images} images × {self.spec.n_classes - 1} targets × "
+                      f"{cfg.mte_steps} steps = {cfg.mte_images * (self.spec.n_classes - 1) * cfg.mte_steps:,} queries, plus the test images it looks "
+                      f"through for agreeing ones (phase metric: not charged to --budget, counted by --cap); --mte-images 0 skips it, N sets its size")
     trained = getattr(t, 'info', {}).get('dataset')
     if trained and trained != self.spec.name and self.user_data is None:
         import warnings
