@@ -38,12 +38,13 @@ def _add_common(p:argparse.ArgumentParser):
     g.add_argument('--lr', type=float, default=None, help="override the preset's learning rate")
     g.add_argument('--out', default=None, help='output folder for result.json (default: runs/<method>-<dataset>)')
     g.add_argument('--resume', default=None, metavar='DIR', help="continue the run in DIR (its --out) with the same settings: finished seeds are kept, the teacher's answers already bought are reused")
-    g.add_argument('--checkpoint-every', type=float, default=30., metavar='SECONDS', help="how often the teacher's answers are saved for a resume (default: 30)")
+    g.add_argument('--checkpoint-every', type=float, default=30., metavar='SECONDS', help="how often the teacher's answers and the training state are saved for a resume (default: 30)")
     g.add_argument('--device', default=None, help='cuda, mps or cpu (default: best available, or $FSKD_DEVICE)')
     g.add_argument('--data-root', default=None, help='dataset folder (default: $FSKD_DATA or ~/.cache/fskd_nb/data)')
     g.add_argument('--offline', action='store_true', help='never download datasets')
     g.add_argument('--sample', action='store_true', help='use the embedded MNIST sample instead of the full dataset')
     g.add_argument('--eval-every', type=int, default=1, help='test accuracy every N epochs (default: 1)')
+    g.add_argument('--probe', type=int, default=100, metavar='N', help='test images the teacher answers at the start, to warn if it is near chance (phase eval; 0: skip; default: 100)')
     g.add_argument('--mte-images', type=int, default=None, help="MTE probe images at the end (0: skip; default: the preset's, paper 1000)")
     g.add_argument('--mte-steps', type=int, default=None, help="transition-curve steps (default: the preset's, paper 200)")
     g.add_argument('--mte-k', type=int, default=None, help="steps the MTE averages (default: the preset's, paper 100)")
@@ -53,9 +54,14 @@ def _add_common(p:argparse.ArgumentParser):
                    help='watch the run: dashboard PNGs and a status line every SECONDS (default 10) into OUT/live/ (one seed)')
 
 # %% ../nbs/09_cli.ipynb #5debba6d
+class _Parser(argparse.ArgumentParser):
+    "argparse, with its errors on one line that names the help to read (every subcommand's parser is one too)."
+    def error(self, message:str):
+        self.exit(2, f"fskd: error: {self.prog.removeprefix('fskd ').strip() + ': ' if self.prog != 'fskd' else ''}{message}; see {self.prog} --help\n")
+
 def parser() -> argparse.ArgumentParser:
     "The `fskd` argument parser."
-    p = argparse.ArgumentParser(prog='fskd', description='fskd_nb: few-shot, black-box, zero-shot and self knowledge distillation.')
+    p = _Parser(prog='fskd', description='fskd_nb: few-shot, black-box, zero-shot and self knowledge distillation.')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
     d = sub.add_parser('demo', help='Student-Alone vs Standard-KD through a black-box teacher (embedded MNIST sample if no dataset)')
     d.add_argument('--epochs', type=int, default=100); d.add_argument('--device', default=None); d.add_argument('--out', default=None)
@@ -104,11 +110,12 @@ def cmd_distill(a) -> int:
     M = get_method(a.method)
     if os.sep in a.dataset or Path(a.dataset).exists(): raise FskdError(f"--dataset takes a built-in name; for your own images ({a.dataset!r}) use --data")
     if a.resume and a.out and Path(a.out) != Path(a.resume): raise FskdError(f"--resume {a.resume} continues the run in that folder; drop --out {a.out}")
+    if a.resume and not Path(a.resume).is_dir(): raise FskdError(f"--resume {a.resume}: no such folder; give the --out folder of the run to continue, or drop --resume to start one")
     out = a.resume or a.out or f'runs/{a.method}-{Path(a.data).name if a.data else a.dataset}'
     cfg = RunConfig(method=a.method, dataset=a.dataset, teacher=a.teacher, teacher_mode=a.teacher_mode, topk=a.topk, student=a.student,
                     shots=a.shots, seed=a.seed[0], budget=a.budget, cap=a.cap, config=a.config, epochs=a.epochs, bs=a.bs, lr=a.lr, device=a.device,
                     data_root=a.data_root, download=False if a.offline else None, sample=a.sample, out=out, eval_every=a.eval_every,
-                    mte_images=a.mte_images, mte_steps=a.mte_steps, mte_k=a.mte_k, record=a.record, params=_params(a.params),
+                    mte_images=a.mte_images, probe=a.probe, mte_steps=a.mte_steps, mte_k=a.mte_k, record=a.record, params=_params(a.params),
                     resume=bool(a.resume), checkpoint_every=a.checkpoint_every)
     kw = dict(data=a.data, test=a.test_data) if a.data else {}
     if a.test_data and not a.data: raise FskdError("--test-data goes with --data (your own data); drop it, or add --data")

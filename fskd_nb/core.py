@@ -11,8 +11,8 @@ import torch
 
 # %% auto #0
 __all__ = ['RESULT_FIELDS', 'GROUP_IGNORED', 'FskdError', 'OutputDirError', 'CheckpointError', 'default_device', 'set_seed',
-           'Timer', 'ensure_dir', 'atomic_write', 'atomic_torch_save', 'package_version', 'RunResult', 'load_result',
-           'result_row', 'load_results', 'summarize', 'pm_table', 'group_results']
+           'rng_state', 'set_rng_state', 'Timer', 'ensure_dir', 'atomic_write', 'atomic_torch_save', 'package_version',
+           'RunResult', 'load_result', 'result_row', 'load_results', 'summarize', 'pm_table', 'group_results']
 
 # %% ../nbs/00_core.ipynb #241f24a4
 class FskdError(Exception):
@@ -50,6 +50,25 @@ def set_seed(seed:int=0, # seeds Python, NumPy (if installed) and torch (CPU and
     if deterministic:
         torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
     return seed
+
+# %% ../nbs/00_core.ipynb #782f5040
+def rng_state() -> dict:
+    "The state of every random number generator `set_seed` seeds (tensors and numbers only)."
+    s = dict(python=random.getstate(), torch=torch.get_rng_state())
+    s['python'] = (s['python'][0], torch.tensor(s['python'][1]), s['python'][2])
+    if torch.cuda.is_available() and torch.cuda.is_initialized(): s['cuda'] = torch.cuda.get_rng_state_all()
+    try:
+        import numpy as np; k, keys, pos, g, c = np.random.get_state(); s['numpy'] = (k, torch.from_numpy(keys.astype('int64')), pos, g, c)
+    except ImportError: pass
+    return s
+
+def set_rng_state(s:dict):
+    "Restore what `rng_state` captured."
+    v, keys, g = s['python']; random.setstate((v, tuple(keys.tolist()), g))
+    torch.set_rng_state(s['torch'].cpu())   # a checkpoint loaded onto a GPU moves these too
+    if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all([t.cpu() for t in s['cuda']])
+    if 'numpy' in s:
+        import numpy as np; k, keys, pos, g, c = s['numpy']; np.random.set_state((k, keys.cpu().numpy().astype('uint32'), pos, g, c))
 
 # %% ../nbs/00_core.ipynb #1ad5cfdb
 class Timer:

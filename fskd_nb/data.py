@@ -8,7 +8,7 @@ import os, gzip, shutil, difflib, io, hashlib, math, tempfile, zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn.functional as F
-from .core import FskdError
+from .core import FskdError, atomic_write
 
 # %% auto #0
 __all__ = ['DATASETS', 'DatasetNotFound', 'DatasetSpec', 'get_spec', 'cache_dir', 'data_root', 'Split', 'dataset_tensors',
@@ -65,20 +65,41 @@ def data_root(root:str|Path|None=None, # explicit data folder; wins over everyth
     return Path(root or os.environ.get('FSKD_DATA') or cache_dir()/'data').expanduser()
 
 # %% ../nbs/01_data.ipynb #dfc6d73e
+def _published_md5(spec:DatasetSpec, gz:str) -> str|None:
+    "The MD5 torchvision publishes for the file `gz` of `spec`'s dataset (None if it publishes none)."
+    try:
+        import torchvision.datasets as tvd; res = getattr(getattr(tvd, spec.tv_class), 'resources', [])
+    except Exception: return None
+    return next((m for f, m in res if isinstance(f, str) and f.rsplit('/', 1)[-1] == gz), None)
+
+class _Hashing:
+    "A file reader that computes the MD5 of what it reads (the compressed bytes, as they stream through gzip)."
+    def __init__(self, f): self.f, self.md5 = f, hashlib.md5()
+    def read(self, n=-1): b = self.f.read(n); self.md5.update(b); return b
+    def __getattr__(self, k): return getattr(self.f, k)
+
 def _locate(spec:DatasetSpec, split:str, root:Path) -> Path|None:
-    "A root where torchvision finds `split` uncompressed (decompressing `.gz` into the cache if needed), or None."
+    "A root where torchvision finds `split` uncompressed (decompressing `.gz` into the cache, checked against the published MD5), or None."
     names = spec.files[split]
     if all((root/spec.folder/n).is_file() for n in names): return root
     if spec.folder.endswith('/raw') and all((root/spec.folder/f'{n}.gz').is_file() for n in names):
         croot = cache_dir()/'data'/('from-' + hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:12])  # one cache per source folder
         for n in names:
-            dst, src = croot/spec.folder/n, root/spec.folder/f'{n}.gz'
-            if not dst.is_file() or dst.stat().st_mtime < src.stat().st_mtime:  # missing, or the .gz was replaced since
-                dst.parent.mkdir(parents=True, exist_ok=True)
+            dst, src, ok = croot/spec.folder/n, root/spec.folder/f'{n}.gz', croot/spec.folder/f'.{n}.ok'
+            done = ok.is_file() and dst.is_file() and ok.read_text().split()[-1:] == [str(dst.stat().st_size)]   # written whole, by us
+            if not done or dst.stat().st_mtime < src.stat().st_mtime:  # missing, cut short, or the .gz was replaced since
+                dst.parent.mkdir(parents=True, exist_ok=True); ok.unlink(missing_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f'.{dst.name}.', suffix='.tmp')   # a new file of its own: never a planted link
                 try:
-                    with gzip.open(src) as fi, os.fdopen(fd, 'wb') as fo: shutil.copyfileobj(fi, fo)
-                    os.replace(tmp, dst)
+                    with open(src, 'rb') as raw, os.fdopen(fd, 'wb') as fo:
+                        h = _Hashing(raw)
+                        with gzip.open(h) as fi: shutil.copyfileobj(fi, fo)
+                        h.read()   # any bytes after the gzip stream count too
+                    want = _published_md5(spec, src.name)
+                    if want is not None and h.md5.hexdigest() != want:
+                        raise DatasetNotFound(f"{str(src)!r} is not the published {spec.name} file (MD5 {h.md5.hexdigest()}, expected {want}); "
+                                              f"replace it with a fresh copy")
+                    os.replace(tmp, dst); atomic_write(ok, f"{h.md5.hexdigest()} {dst.stat().st_size}")
                 except (OSError, EOFError, zlib.error) as e:
                     Path(tmp).unlink(missing_ok=True)
                     raise DatasetNotFound(f"{str(src)!r} is corrupt or truncated ({type(e).__name__}); replace it with a fresh copy") from None

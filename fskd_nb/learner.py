@@ -8,13 +8,13 @@ import os, sys, time, math
 from functools import partial
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
-from .core import FskdError, CheckpointError, default_device, atomic_torch_save
+from .core import FskdError, CheckpointError, default_device, atomic_torch_save, rng_state, set_rng_state
 
 # %% auto #0
 __all__ = ['LEARNER_EVENTS', 'RUN_EVENTS', 'EVENTS', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException',
            'CancelBatchException', 'Callback', 'notify', 'multistep', 'cosine', 'sgd', 'Learner', 'ProgressCallback',
-           'save_checkpoint', 'load_checkpoint', 'SaveCheckpoint', 'StopAfter', 'MixedPrecision', 'ChannelsLast',
-           'GradClip']
+           'save_checkpoint', 'load_checkpoint', 'SaveCheckpoint', 'Checkpoint', 'StopAfter', 'MixedPrecision',
+           'ChannelsLast', 'GradClip']
 
 # %% ../nbs/05_learner.ipynb #bbd2efa1
 LEARNER_EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_pred', 'after_loss', 'before_step',
@@ -32,8 +32,8 @@ class CancelEpochException(Exception): "Raise in a callback to skip the rest of 
 class CancelBatchException(Exception): "Raise in a callback to skip the rest of the batch."
 
 class Callback:
-    "Base class: define methods named after `EVENTS`; `self.learn` is the running `Learner`."
-    order, learn = 0, None
+    "Base class: define methods named after `EVENTS`; `self.learn` is the running `Learner`; `state_attrs` are saved in checkpoints."
+    order, learn, state_attrs = 0, None, ()
     def __call__(self, event:str):
         f = getattr(self, event, None)
         if f is not None: f()
@@ -72,7 +72,7 @@ class Learner:
         self.device = default_device(device)
         self.model, self.dl, self.loss_func = model.to(self.device), dl, loss_func
         self.opt, self.sched_func, self.sched = opt_func([p for p in model.parameters() if p.requires_grad]), sched_func, None
-        self.cbs, self.rows, self.epoch, self.cancelled, self._stop = [], [], 0, False, False
+        self.cbs, self.rows, self.epoch, self.cancelled, self._stop, self._resume = [], [], 0, False, False, None
         if progress is None: progress = not os.environ.get('CI')
         self.add_cbs(list(cbs) + ([ProgressCallback()] if progress else []))
     def add_cbs(self, cbs):
@@ -111,9 +111,11 @@ def _fit(self:Learner, n_epochs:int):
     "Train for `n_epochs`; returns the history DataFrame. A cancel stops cleanly (after_fit still runs)."
     self.n_epochs, self.cancelled, self._stop = n_epochs, False, False
     if self.sched_func is not None: self.sched = self.sched_func(self.opt, n_epochs * len(self.dl))
+    r, self._resume, start = self._resume, None, 0
     try:
         self('before_fit')
-        for self.epoch in range(n_epochs):
+        if r is not None: start = self._restore(r)   # a checkpoint taken at the end of an epoch: continue after it
+        for self.epoch in range(start, n_epochs):
             self.log, t0 = {'epoch': self.epoch}, time.perf_counter()
             try: self('before_epoch'); self.one_epoch()
             except CancelEpochException: pass
@@ -146,13 +148,29 @@ class ProgressCallback(Callback):
 
 # %% ../nbs/05_learner.ipynb #fd842be8
 CKPT_FORMAT = 'fskd_nb.checkpoint/1'
-def save_checkpoint(self:Learner, path:str|Path) -> Path:
-    "Atomically save model, optimiser, epoch and history to `path`."
+def _stateful(self:Learner) -> dict:
+    "The callbacks that keep state, by class name and position among callbacks of that class ('TestAccuracy.0')."
+    out, seen = {}, {}
+    for cb in self.cbs:
+        if not cb.state_attrs: continue
+        n = type(cb).__name__; i = seen[n] = seen.get(n, -1) + 1
+        out[f'{n}.{i}'] = cb
+    return out
+
+def _cb_states(self:Learner) -> dict: return {k: {a: getattr(cb, a, None) for a in cb.state_attrs} for k, cb in self._stateful().items()}
+
+def save_checkpoint(self:Learner, path:str|Path,
+                    epoch_done:bool=False, # called at the end of an epoch (in `after_epoch`): `fit` can continue exactly after it
+                   ) -> Path:
+    "Atomically save model, optimiser, schedule, epoch, history, the random state (global and the loader's) and callbacks' `state_attrs`."
+    gen = getattr(self.dl, 'gen', None)
     return atomic_torch_save({'format': CKPT_FORMAT, 'model': self.model.state_dict(), 'opt': self.opt.state_dict(),
-                              'epoch': self.epoch, 'rows': self.rows}, path)
+                              'sched': self.sched.state_dict() if self.sched is not None else None,
+                              'epoch': self.epoch, 'rows': self.rows + ([self.log] if epoch_done else []), 'epoch_done': epoch_done,
+                              'rng': rng_state(), 'dl_gen': gen.get_state() if gen is not None else None, 'cbs': self._cb_states()}, path)
 
 def load_checkpoint(self:Learner, path:str|Path, with_opt:bool=True) -> Learner:
-    "Load a checkpoint written by `save_checkpoint`, with a clear error if it is unusable."
+    "Load a checkpoint written by `save_checkpoint`; one saved at the end of an epoch makes the next `fit` continue after that epoch."
     path = Path(path)
     try: d = torch.load(path, map_location=self.device, weights_only=True)
     except FileNotFoundError: raise CheckpointError(f"no checkpoint at {str(path)!r}") from None
@@ -162,8 +180,23 @@ def load_checkpoint(self:Learner, path:str|Path, with_opt:bool=True) -> Learner:
     except RuntimeError as e: raise CheckpointError(f"checkpoint {str(path)!r} was saved from a different model: {str(e).splitlines()[0]}") from None
     if with_opt: self.opt.load_state_dict(d['opt'])
     self.epoch, self.rows = d['epoch'], d['rows']
+    self._resume = d if with_opt and d.get('epoch_done') else None
     return self
+
+def _restore(self:Learner, d:dict) -> int:
+    "Put back the schedule, random state and callbacks' state of checkpoint `d` (at the start of `fit`); returns the epoch to start at."
+    self.opt.load_state_dict(d['opt'])   # again: making the schedule in `fit` reset the learning rate
+    if self.sched is not None and d.get('sched') is not None: self.sched.load_state_dict(d['sched'])
+    states = d.get('cbs') or {}
+    for k, cb in self._stateful().items():
+        for a, v in states.get(k, {}).items(): setattr(cb, a, v)
+    set_rng_state(d['rng'])
+    gen = getattr(self.dl, 'gen', None)
+    if gen is not None and d.get('dl_gen') is not None: gen.set_state(d['dl_gen'].cpu() if gen.device.type == 'cpu' else d['dl_gen'])
+    self.rows = list(d['rows'])
+    return d['epoch'] + 1
 Learner.save, Learner.load = save_checkpoint, load_checkpoint
+Learner._stateful, Learner._cb_states, Learner._restore = _stateful, _cb_states, _restore
 
 # %% ../nbs/05_learner.ipynb #932d252c
 class SaveCheckpoint(Callback):
@@ -173,6 +206,16 @@ class SaveCheckpoint(Callback):
     def after_epoch(self):
         if (self.learn.epoch + 1) % self.every == 0: self.learn.save(self.path)
     def after_fit(self): self.learn.save(self.path)
+
+class Checkpoint(Callback):
+    "Save a checkpoint `fit` can continue from exactly, at the end of an epoch when `every_s` seconds have passed since the last one, and after the last epoch."
+    order = 99   # after every callback that logs or keeps state at the end of an epoch
+    def __init__(self, path:str|Path, every_s:float=30.): self.path, self.every_s, self.t = Path(path), every_s, None
+    def before_fit(self): self.t = time.perf_counter()
+    def after_epoch(self):
+        L = self.learn
+        if L.epoch + 1 == L.n_epochs or time.perf_counter() - self.t >= self.every_s:
+            L.save(self.path, epoch_done=True); self.t = time.perf_counter()
 
 class StopAfter(Callback):
     "Cancel training after `n` batches (for demos and tests of cancel)."

@@ -51,7 +51,7 @@ def evaluate(student:nn.Module, dl, # test DeviceLoader yielding (images, labels
 # %% ../nbs/06_metrics.ipynb #9f967cf8
 class TestAccuracy(Callback):
     "Log test accuracy (`acc`) every `every` epochs and on the last epoch; keeps `acc_last` and `acc_best`."
-    order = 50
+    order, state_attrs = 50, ('acc_last', 'acc_best')
     def __init__(self, dl, every:int=1): self.dl, self.every, self.acc_last, self.acc_best = dl, every, None, None
     def after_epoch(self):
         L = self.learn

@@ -4,22 +4,23 @@
 
 # %% ../nbs/08_run.ipynb #r0000002
 from __future__ import annotations
-import copy, difflib, json, math, types, typing
+import copy, difflib, importlib, json, math, shutil, time, types, typing
+from dataclasses import is_dataclass
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import torch
-from .core import FskdError, RunResult, Timer, set_seed, default_device, ensure_dir, atomic_torch_save
+from .core import FskdError, CheckpointError, RunResult, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write, rng_state, set_rng_state
 from .data import Split, DatasetSpec, load_split, load_sample, few_shot, get_spec, DeviceLoader, input_tfm
 from .models import get_model
 from .teacher import Teacher, MODES, QueryBudgetExceeded
-from .learner import Learner, sgd, MixedPrecision, ChannelsLast, notify
+from .learner import Learner, Checkpoint, sgd, MixedPrecision, ChannelsLast, notify
 from .metrics import TestAccuracy, evaluate
 from .transition import agreeing_images, transition_curves, mte
 
 # %% auto #0
-__all__ = ['MTE_PRESETS', 'ACCESS', 'REMOTE_MTE_IMAGES', 'REGISTRY', 'ConfigError', 'param', 'check_value', 'build_config',
-           'RunConfig', 'ByDataset', 'MethodConfig', 'register', 'get_method', 'resolve', 'RunData', 'Method', 'run',
-           'finished', 'run_seeds', 'row_slug', 'run_rows', 'distill']
+__all__ = ['MTE_PRESETS', 'ACCESS', 'REMOTE_MTE_IMAGES', 'REGISTRY', 'STAGE_FORMAT', 'ConfigError', 'param', 'check_value',
+           'build_config', 'RunConfig', 'ByDataset', 'MethodConfig', 'register', 'get_method', 'resolve', 'RunData',
+           'Method', 'run', 'finished', 'run_seeds', 'row_slug', 'run_rows', 'distill']
 
 # %% ../nbs/08_run.ipynb #r0000007
 class ConfigError(FskdError): "A setting is unknown, of the wrong type, or out of its range."
@@ -156,13 +157,14 @@ class RunConfig:
     progress: bool|None = None
     eval_every: int = param(1, lo=1)  # test accuracy every N epochs (and always after the last; acc_best is over those)
     mte_images: int|None = param(None, lo=0)  # MTE at the end over this many agreeing test images (0: skip; None: the preset's)
+    probe: int = param(100, lo=0)  # test images the teacher answers at the start, to warn when it is near chance (phase eval; 0: skip)
     mte_steps: int|None = param(None, lo=1)  # transition-curve steps recorded
     mte_k: int|None = param(None, lo=1)  # steps the MTE averages (the first k)
     data: str|None = None  # your own data (what was used: a folder, an .npz, or a description of the tensors / Dataset given in Python)
     test_data: str|None = None  # your own test set, if separate
     record: str|None = None  # save every teacher answer to this file (replay it later with teacher='replay:FILE')
     resume: bool = False  # continue the run in `out`: finished seeds are kept, the teacher's answers already bought are reused
-    checkpoint_every: float = param(30., lo=0)  # seconds between saves of the teacher's answers to `out`/answers.pt
+    checkpoint_every: float = param(30., lo=0)  # seconds between checkpoints in `out` (the teacher's answers, the training state); 0: at every chance
     params: dict = field(default_factory=dict)  # method-specific settings (see the method's `Config`)
 
 _RUN_FIELDS = {f.name for f in fields(RunConfig)}
@@ -211,6 +213,11 @@ def _check_run(cfg:RunConfig):
         if v is not None: setattr(cfg, f.name, check_value(f.name, v, hints[f.name], f.metadata))
     if not isinstance(cfg.params, dict): raise ConfigError(f"params must be a dict of method settings, not {type(cfg.params).__name__}")
     default_device(cfg.device)   # an unknown or absent device is an error now, before any work
+    if cfg.record:   # a recording is written at the end: a folder it cannot go to is an error now, not after the run
+        from fskd_nb.core import OutputDirError
+        if Path(cfg.record).expanduser().is_dir(): raise ConfigError(f"--record {cfg.record} is a folder; give a file name, e.g. {Path(cfg.record)/'answers.pt'}")
+        try: ensure_dir(Path(cfg.record).expanduser().parent)
+        except OutputDirError: raise ConfigError(f"--record {cfg.record}: its folder cannot be created or written; give a file in a folder you can write to") from None
 
 def resolve(cfg:RunConfig, M=None) -> tuple:
     "(the run's exact `RunConfig`, the method's `Config` instance) for `cfg` and method class `M` (default: `cfg.method`'s)."
@@ -274,6 +281,7 @@ class Method:
         self.mte_given = cfg.mte_images is not None   # the MTE probe the user asked for (else the preset's, made small for a remote teacher)
         self.cfg, self.p = resolve(cfg, type(self))
         self.cbs, self.teacher, self.data, self.student, self.acc, self.tdl = list(cbs), None, None, None, None, None
+        self.resumed, self.at, self._t_saved, self.teacher_probe = [], 'start', time.perf_counter(), None   # stages a resume restored; the running stage; the last checkpoint's time
     def __repr__(self): return f"{type(self).__name__}({self.cfg.config!r} config, {self.p})"
     @property
     def spec(self) -> DatasetSpec: return get_spec(self.cfg.dataset)
@@ -301,7 +309,7 @@ def _run(self:Method) -> RunResult:
         if cfg.resume and (out/'run.json').exists():
             diff = _same_run(json.loads((out/'run.json').read_text()), conf)
             if diff: raise ConfigError(f"--resume {cfg.out}: that run had other settings ({', '.join(diff)}); resume with the same ones, or use a new --out")
-        from fskd_nb.core import atomic_write
+        if not cfg.resume: shutil.rmtree(out/'checkpoints', ignore_errors=True); (out/'failed.json').unlink(missing_ok=True)
         atomic_write(out/'run.json', json.dumps(conf, indent=1, sort_keys=True) + '\n')
     try:
         with Timer(cfg.device) as t:
@@ -309,13 +317,43 @@ def _run(self:Method) -> RunResult:
             rec = getattr(self.teacher, 'model', None)
             self.data = self.load_data()
             if len(self.data.test) == 0: raise ConfigError("the test split is empty: give a test set with at least one labelled image")
+            self.probe_teacher()
             self.notify('before_run', teacher=self.teacher, cfg=self.cfg, test=self.data.test, tfm=self.tfm())
-            extra = self.fit() or {}
+            try: extra = self.fit() or {}
+            except QueryBudgetExceeded as e: raise QueryBudgetExceeded(self._stage_failed(e)) from None
         r = self.finish(t, extra)
     finally:   # whatever happens, the answers bought so far are kept for a resume
         if hasattr(rec, 'flush'): rec.flush()
+    if cfg.out and self.resumed: atomic_write(Path(cfg.out)/'resumed.json', json.dumps(self.resumed) + '\n')
+    if cfg.out and not r.extra.get('failed'):   # the run is whole: its checkpoints are spent
+        shutil.rmtree(Path(cfg.out)/'checkpoints', ignore_errors=True); (Path(cfg.out)/'failed.json').unlink(missing_ok=True)
     self.notify('after_run', result=r)
     return r
+
+def _stage_failed(self:Method, e:Exception) -> str:
+    "A budget or cap reached inside a stage: record it in `out`/failed.json; the message says what is kept and how to finish."
+    where = f" (in the {self.at} stage)" if self.at != 'start' else ''
+    if not self.cfg.out: return f"{e}{where}; with --out DIR the finished stages and the answers bought are kept for --resume"
+    atomic_write(Path(self.cfg.out)/'failed.json', json.dumps(dict(stage=self.at, error=str(e)), indent=1) + '\n')
+    return (f"{e}{where}; the answers bought and the finished stages are kept in {self.cfg.out}: "
+            f"finish with --resume {self.cfg.out} (Python: resume=True) and a larger --budget or --cap")
+Method._stage_failed = _stage_failed
+
+def _probe_teacher(self:Method) -> float|None:
+    "Ask the teacher about `cfg.probe` test images drawn once (phase eval); warn if it is right on fewer than twice chance. Returns its accuracy."
+    cfg, t, test = self.cfg, self.teacher, self.data.test
+    if t is None or not cfg.probe: return None
+    n, K = min(cfg.probe, len(test)), self.spec.n_classes
+    i = torch.randperm(len(test), generator=torch.Generator().manual_seed(0))[:n]   # the same images for every run and seed (a split may be sorted by class)
+    with torch.no_grad(): p = t(self.tfm()(test.x[i].to(self.dev)), phase='eval')
+    right = int((p.argmax(1).cpu() == test.y[i]).sum()); self.teacher_probe = dict(images=n, acc=right / n)
+    if right / n < 2 / K:
+        import warnings
+        warnings.warn(f"the teacher is right on {right} of {n} test images ({100 * right / n:.0f} %; chance is {100 / K:.0f} %): its answers "
+                      f"may teach the student nothing; check that the teacher fits this data (the same classes in the same order, its input "
+                      f"size and normalisation: --teacher-input)")
+    return right / n
+Method.probe_teacher = _probe_teacher
 Method.run = _run
 
 def _tfm(self:Method, augment:bool=False):
@@ -432,10 +470,82 @@ def _train_student(self:Method, x:torch.Tensor, targets:tuple, loss_func, cbs=()
     acc = TestAccuracy(tdl, every=cfg.eval_every)
     cbs = [acc, MixedPrecision(), ChannelsLast(), *cbs]  # bf16 autocast + channels_last on CUDA; no-ops on CPU
     self.learner = Learner(student, dl, loss_func, opt_func or sgd(cfg.lr), sched_func, cbs=cbs, device=dev, progress=cfg.progress)
-    self.learner.fit(cfg.epochs)
+    self.fit_learner(self.learner, cfg.epochs)
     self.student, self.acc, self.tdl = student, acc, tdl
     return student, acc, tdl
 Method.train_student = _train_student
+
+STAGE_FORMAT = 'fskd_nb.stage/1'
+def _pack(v):
+    "A stage's value in what `torch.load(weights_only=True)` reads: dataclasses become tagged dicts; modules are dropped (their weights live in the state)."
+    if is_dataclass(v) and not isinstance(v, type):
+        return {'__dataclass__': f'{type(v).__module__}:{type(v).__qualname__}', **{f.name: _pack(getattr(v, f.name)) for f in fields(v)}}
+    if isinstance(v, torch.nn.Module): return None
+    if isinstance(v, dict): return {k: _pack(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)): return type(v)(_pack(x) for x in v)
+    return v
+
+def _unpack(v):
+    "Undo `_pack`: only fskd_nb's own dataclasses are rebuilt."
+    if isinstance(v, dict):
+        v = {k: _unpack(x) for k, x in v.items()}
+        tag = v.pop('__dataclass__', None)
+        if tag is None: return v
+        mod, name = tag.split(':')
+        if mod.split('.')[0] != 'fskd_nb': raise CheckpointError(f"a checkpoint names the class {tag}, which is not fskd_nb's; delete the run's checkpoints folder")
+        c = importlib.import_module(mod)
+        for part in name.split('.'): c = getattr(c, part)
+        return c(**v)
+    if isinstance(v, (list, tuple)): return type(v)(_unpack(x) for x in v)
+    return v
+
+def _ckpt(self:Method, name:str) -> Path|None:
+    "Stage `name`'s checkpoint: `out`/checkpoints/`name`.pt (None without `cfg.out`)."
+    return Path(self.cfg.out)/'checkpoints'/f'{name}.pt' if self.cfg.out else None
+
+def _due(self:Method, last:bool=False) -> bool:
+    "Time for a checkpoint: `cfg.checkpoint_every` seconds since the last one, or `last` (a stage's end)."
+    return self.cfg.out is not None and (last or time.perf_counter() - self._t_saved >= self.cfg.checkpoint_every)
+
+def _checkpoint(self:Method, name:str, state:dict):
+    "Atomically save stage `name`'s `state` with the random state and the teacher's ledger (no-op without `cfg.out`)."
+    p = self.ckpt(name)
+    if p is None: return
+    led = self.teacher.ledger if self.teacher is not None else None
+    atomic_torch_save(dict(format=STAGE_FORMAT, state=_pack(state), rng=rng_state(), ledger=led.state_dict() if led else None), p)
+    self._t_saved = time.perf_counter()
+
+def _restore(self:Method, name:str) -> dict|None:
+    "In a resumed run, stage `name`'s saved state (its random state and the ledger are put back); else None."
+    p = self.ckpt(name); self.at = name
+    if p is None or not self.cfg.resume or not p.exists(): return None
+    try: d = torch.load(p, map_location=self.dev, weights_only=True)
+    except Exception as e: raise CheckpointError(f"the checkpoint {p} is damaged ({type(e).__name__}); delete it and resume again to redo that stage") from None
+    if not isinstance(d, dict) or d.get('format') != STAGE_FORMAT: raise CheckpointError(f"{p} is not an fskd_nb stage checkpoint; delete it to redo that stage")
+    set_rng_state(d['rng'])
+    if d['ledger'] is not None and self.teacher is not None: self.teacher.ledger.load_state_dict(d['ledger'])
+    self.resumed.append(name)
+    if self.cfg.progress is not False: print(f"resumed: {name} from its checkpoint", flush=True)
+    return _unpack(d['state'])
+
+def _stage(self:Method, name:str, fn):
+    "Run the stage `fn()` and checkpoint its value; a resumed run that finished it before loads the value instead."
+    st = self.restore(name)
+    if st is not None: return st['value']
+    v = fn(); self.checkpoint(name, dict(value=v)); return v
+
+def _fit_learner(self:Method, L:Learner, epochs:int, name:str='student'):
+    "`L.fit(epochs)` with a checkpoint at the end of an epoch every `cfg.checkpoint_every` s and after the last; a resumed run continues after the saved epoch."
+    p, self.at = self.ckpt(name), name
+    if p is not None:
+        L.add_cbs([Checkpoint(p, self.cfg.checkpoint_every)])
+        if self.cfg.resume and p.exists():
+            L.load(p)
+            if L._resume is not None:
+                self.resumed.append(f'{name}: after epoch {L.epoch + 1}')
+                if self.cfg.progress is not False: print(f"resumed: {name} after epoch {L.epoch + 1} of {epochs}", flush=True)
+    return L.fit(epochs)
+Method.ckpt, Method.due, Method.checkpoint, Method.restore, Method.stage, Method.fit_learner = _ckpt, _due, _checkpoint, _restore, _stage, _fit_learner
 
 def _save_extra(self:Method, out:Path):
     "Files a method writes beside its result (DivBFKD: its generator); nothing by default."
@@ -461,7 +571,7 @@ def _finish(self:Method, timer:Timer, extra:dict) -> RunResult:
                   acc_last=acc.acc_last, acc_best=acc.acc_best, agreement=ev.get('agreement'), mte=ev.get('mte'),
                   queries=led.as_dict() if led else {}, queries_total=led.charged if led else 0, wall_s=round(timer.elapsed + te.elapsed, 2),
                   device=str(self.dev), config=conf,
-                  extra=dict(kl=ev.get('kl'), teacher_acc=ev.get('teacher_acc'), per_class_acc=ev['per_class_acc'], n_test=len(tdl.x),
+                  extra=dict(kl=ev.get('kl'), teacher_acc=ev.get('teacher_acc'), per_class_acc=ev['per_class_acc'], n_test=len(tdl.x), teacher_probe=self.teacher_probe,
                              **({'stopped': True} if getattr(acc, 'stopped', False) else {}), **({'failed': failed} if failed else {}), **extra))
     if teacher is not None and cfg.record: teacher.save_recording(cfg.record)
     if cfg.out:   # the student's weights first, so that a result.json always has its checkpoint beside it

@@ -65,7 +65,10 @@ def _from_file(path:Path, device=None):
             if isinstance(b, int):   # traced for one batch size: it would refuse every other batch
                 raise TeacherSourceError(f"{str(path)!r} was exported for batches of exactly {b} images; export it with a dynamic batch: {EXPORT_HOW}")
             return ep.module(), 'logits', None, path.stem, None
-    try: d = torch.load(path, map_location='cpu', weights_only=True)
+    import warnings
+    try:
+        with warnings.catch_warnings():   # torch's note on a pickle's protocol: the error below says what matters
+            warnings.simplefilter('ignore'); d = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
         if 'weights_only' in str(e) or 'Unsupported global' in str(e):
             raise TeacherSourceError(f"{str(path)!r} is a pickled Python object (a whole model saved with torch.save(model)); fskd_nb does not load "

@@ -55,6 +55,10 @@ class QueryLedger:
                                       f"raise the budget (--budget) or query fewer images")
         self.images[phase] += n; self.calls[phase] += 1
     def as_dict(self) -> dict: return dict(self.images)
+    def state_dict(self) -> dict: "the counts (for a checkpoint)"; return dict(images=dict(self.images), calls=dict(self.calls))
+    def load_state_dict(self, d:dict):
+        "Set the counts to a checkpoint's (the budget and cap stay as they are: a resumed run may raise them)."
+        self.images, self.calls = Counter(d['images']), Counter(d['calls'])
     def table(self):
         "The ledger as a pandas DataFrame, one row per phase plus a total."
         import pandas as pd

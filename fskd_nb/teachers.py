@@ -9,7 +9,7 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import FskdError, CheckpointError, set_seed, default_device, atomic_torch_save
 from .data import load_split, get_spec, DeviceLoader, ImageTfm, input_tfm, cache_dir, assets_dir, Split
-from .models import get_model
+from .models import get_model, MODELS
 from .learner import Learner, sgd, multistep, MixedPrecision, ChannelsLast
 from .metrics import TestAccuracy, predict, accuracy
 from .teacher import Teacher
@@ -66,8 +66,10 @@ def teacher_path(name:str) -> Path:
     for d in (cache_dir()/'teachers', assets_dir()):
         if (d/f'{name}.pt').is_file(): return d/f'{name}.pt'
     arch, _, ds = name.partition('-')
-    raise FskdError(f"no teacher named {name!r} (looked in {str(cache_dir()/'teachers')!r} and the package); "
-                    f"train one with: fskd teacher train --dataset {ds or 'mnist'} --arch {arch or 'lenet5'}")
+    from fskd_nb.data import DATASETS
+    how = (f"train one with: fskd teacher train --dataset {ds} --arch {arch}" if ds in DATASETS and arch in MODELS
+           else "see the available ones with: fskd teacher list (names are ARCH-DATASET, e.g. lenet5-mnist)")
+    raise FskdError(f"no teacher named {name!r} (looked in {str(cache_dir()/'teachers')!r} and the package); {how}")
 
 # %% ../nbs/07_teachers.ipynb #ac0e8f53
 def load_teacher_model(name:str, device=None) -> tuple[nn.Module, dict]:

@@ -1,27 +1,36 @@
-"""Kill every method with SIGKILL at random moments, resume it with --resume, and compare with an uninterrupted run.
+"""Kill every method with SIGKILL once in each of its stages, resume it with --resume, and compare with an uninterrupted run.
 
-usage: python scripts/resume_check.py [--kills 3] [--methods student-alone,standard-kd,...] [--out runs/resume-check]
+usage: python scripts/resume_check.py [--methods student-alone,standard-kd,...] [--out runs/resume-check]
 Black-box methods ask a teacher served over HTTP by `fskd teacher serve` in another process, whose own count of the images
-it answered is what the table calls "paid"; ZSKT and KD^3 use the built-in white-box teacher; LightSKD has none. Each row:
-the moment of the kill (share of the uninterrupted run's wall time), whether result.json's numbers and the student's weights
-are identical, and what the teacher answered in the killed + resumed runs against the uninterrupted one."""
-import argparse, os, random, re, signal, subprocess, sys, time
+it answered is what the table calls "paid"; ZSKT and KD^3 use the built-in white-box teacher; LightSKD has none. The stages'
+times come from the uninterrupted run's result (the rest of its wall time is loading, evaluation and the MTE); each kill
+lands in the middle of one stage. Each row: the stage aimed at, the moment of the kill, what the resumed run took from its
+checkpoints (`resumed.json`), whether result.json's numbers and the student's weights are identical, and what the teacher
+answered in the uninterrupted run against the killed + resumed ones."""
+import argparse, json, os, re, signal, subprocess, sys, time
 from pathlib import Path
 import httpx, torch
 from fskd_nb.core import load_result
-from fskd_nb.teacher import Replay
 
-p = argparse.ArgumentParser(); p.add_argument('--kills', type=int, default=3); p.add_argument('--out', default='runs/resume-check')
+p = argparse.ArgumentParser(); p.add_argument('--out', default='runs/resume-check')
 p.add_argument('--methods', default='student-alone,standard-kd,student-full,fsbbt,divbfkd,zskt,kd3,lightskd')
 a = p.parse_args()
 FSKD, ENV, OUT = str(Path(sys.executable).parent/'fskd'), dict(os.environ, CI='1'), Path(a.out)
 srv = subprocess.Popen([FSKD, 'teacher', 'serve', 'lenet5-mnist', '--port', '0'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 url = re.search(r'http://[\d.]+:\d+', srv.stdout.readline()).group(0)
 answered = lambda: httpx.get(url + '/info', timeout=10).json()['answered']
+SHORT = {   # smoke configs, a few epochs longer so that each stage lasts long enough to be hit
+    'student-alone': ['--epochs', '6'], 'standard-kd': ['--epochs', '6'], 'student-full': ['--epochs', '2'],
+    'fsbbt': ['--epochs', '4'], 'divbfkd': ['--epochs', '4', '--set', 'gan_epochs=4'],
+    'zskt': ['--set', 'n_batches=30', '--set', 'eval_batches=3'], 'kd3': [], 'lightskd': ['--epochs', '4', '--dataset', 'fashionmnist'],
+}
+STAGES = {'fsbbt': [('synthesis', ('mixup_s', 'cvae_train_s', 'cvae_sample_s')), ('student', ('student_s',))],
+          'divbfkd': [('GAN', ('gan_s',)), ('synthesis', ('synth_s',)), ('student', ('student_s',))],
+          'kd3': [('pool', ('pool_s',)), ('student', ('student_s',))], 'lightskd': [('student', ('student_s',))]}
 
 def cmd(m, out):
-    extra = {'zskt': [], 'kd3': [], 'lightskd': ['--dataset', 'fashionmnist']}.get(m, ['--teacher', url, '--sample', '--shots', '20'])
-    return [FSKD, 'distill', m, '--config', 'smoke', '--checkpoint-every', '0', *extra, '--out', str(out)]
+    extra = [] if m in ('zskt', 'kd3', 'lightskd') else ['--teacher', url, '--sample', '--shots', '20']
+    return [FSKD, 'distill', m, '--config', 'smoke', '--checkpoint-every', '0', *SHORT[m], *extra, '--out', str(out)]
 
 def identical(x, y) -> bool:
     rx, ry = load_result(x), load_result(y)
@@ -29,22 +38,33 @@ def identical(x, y) -> bool:
     return (rx.acc_last, rx.acc_best, rx.agreement, rx.mte, rx.queries) == (ry.acc_last, ry.acc_best, ry.agreement, ry.mte, ry.queries) \
            and sx.keys() == sy.keys() and all(torch.equal(sx[k], sy[k]) for k in sx)
 
-print('| method | kill at (share of the run) | answers saved when killed | identical result and student | teacher answered: uninterrupted / killed + resumed |\n|---|---|---|---|---|')
+def segments(m, took, r):
+    "(stage, start, end) in seconds from the process start, from the uninterrupted run's times."
+    t = r.extra.get('times', {}); start = took - r.wall_s   # before the run's own clock: imports, the teacher, the data
+    if m == 'zskt': segs = [('pseudo-batches', r.extra['history'][-1]['s'])]
+    else: segs = [(name, sum(t.get(k, 0) for k in keys)) for name, keys in STAGES.get(m, [('student', ())])]
+    if m not in STAGES and m != 'zskt': segs = [('student', r.wall_s * .6)]   # the baselines report no stage times: training is most of it
+    segs.append(('evaluation + MTE', max(r.wall_s - sum(d for _, d in segs), 0.)))
+    out = []
+    for name, d in segs: out.append((name, start, start + d)); start += d
+    return out
+
+print('| method | stage aimed at | kill at (s, of the whole run) | taken from checkpoints on resume | identical result and student | teacher answered: uninterrupted / killed + resumed |\n|---|---|---|---|---|---|')
 try:
     for m in a.methods.split(','):
         n0, t0 = answered(), time.perf_counter()
         subprocess.run(cmd(m, OUT/m/'whole'), check=True, capture_output=True, env=ENV)
         took, paid = time.perf_counter() - t0, answered() - n0
-        rng = random.Random(m)
-        for k in range(a.kills):
-            cut, frac = OUT/m/f'cut{k}', rng.uniform(.35, .8)
+        for k, (stage, s0, s1) in enumerate(segments(m, took, load_result(OUT/m/'whole'))):
+            cut, at = OUT/m/f'cut{k}', (s0 + s1) / 2
             n1 = answered()
             q = subprocess.Popen(cmd(m, cut), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-            time.sleep(frac * took); q.send_signal(signal.SIGKILL); q.wait()
+            time.sleep(at); q.send_signal(signal.SIGKILL); q.wait()
             killed_before_end = not (cut/'result.json').exists()
-            saved = len(Replay(cut/'answers.pt')) if (cut/'answers.pt').exists() else 0
             r = subprocess.run([*cmd(m, cut)[:-2], '--resume', str(cut)], capture_output=True, text=True, env=ENV)
             ok = r.returncode == 0 and identical(OUT/m/'whole', cut)
-            print(f"| {m} | {frac:.2f}{'' if killed_before_end else ' (had finished)'} | {saved if m not in ('zskt', 'kd3', 'lightskd') else '–'} | {'yes' if ok else 'NO: ' + r.stderr[-200:]} | "
-                  f"{paid} / {answered() - n1} |", flush=True)
+            took_from = json.loads((cut/'resumed.json').read_text()) if (cut/'resumed.json').exists() else []
+            print(f"| {m} | {stage} | {at:.1f} of {took:.1f}{'' if killed_before_end else ' (had finished)'} | {', '.join(took_from) or 'nothing (redone from the start)'} | "
+                  f"{'yes' if ok else 'NO: ' + r.stderr[-200:]} | {paid if m not in ('zskt', 'kd3', 'lightskd') else '–'} / "
+                  f"{answered() - n1 if m not in ('zskt', 'kd3', 'lightskd') else '–'} |", flush=True)
 finally: srv.terminate()

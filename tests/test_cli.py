@@ -22,7 +22,7 @@ def test_distill_writes_result_json(tmp_path):
     d = json.loads((out/'result.json').read_text())
     assert set(RESULT_FIELDS) <= set(d)
     assert d['method'] == 'standard-kd' and d['dataset'] == 'mnist' and d['shots'] == 10 and 0 <= d['mte'] <= 1
-    assert {k: v for k, v in d['queries'].items() if k != 'metric'} == {'distill': 100, 'eval': 2000} and d['queries_total'] == 100
+    assert {k: v for k, v in d['queries'].items() if k != 'metric'} == {'distill': 100, 'eval': 100 + 2000} and d['queries_total'] == 100
     assert 0 <= d['acc_last'] <= 100 and d['acc_best'] >= d['acc_last'] and d['config']['epochs'] == 2
     assert json.loads((out/'config.json').read_text()) == d['config']
     assert load_result(out).acc_last == d['acc_last']

@@ -31,7 +31,7 @@ def test_method_query_count_is_exact_with_an_independent_counter(monkeypatch):
     P, N = preset(RunConfig(**SMOKE)).params, 200
     gan_q = P['gan_epochs'] * N                                   # every synthetic image of every critic step, once
     assert w.steps == P['gan_epochs'] * math.ceil(N / P['gan_bs'])
-    assert r.queries == {'distill': N, 'synthesize': gan_q + r.extra['synth']['queried'], 'eval': r.extra['n_test']}
+    assert r.queries == {'distill': N, 'synthesize': gan_q + r.extra['synth']['queried'], 'eval': r.extra['teacher_probe']['images'] + r.extra['n_test']}
     assert cnt.images == r.queries_total + r.queries['eval']      # nothing reaches the teacher outside the ledger
     assert r.extra['synth']['queried'] % (4 * P['gan_bs']) == 0   # stage 2 asks in chunks of 4·B
     assert [h['queries'] for h in r.extra['gan_history']] == [N + N * (e + 1) for e in range(P['gan_epochs'])]

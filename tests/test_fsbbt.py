@@ -37,7 +37,7 @@ def test_method_query_total_with_independent_counter(monkeypatch):
     p = r.extra['pool']
     assert r.queries_total == 2000 + p['mixup'] + p['cvae'] == p['total']
     assert cnt.images == r.queries_total + r.queries['eval']   # the only other calls: the final agreement report (exempt)
-    assert r.queries['eval'] == r.extra['n_test']              # the test set is never queried for training
+    assert r.queries['eval'] == r.extra['teacher_probe']['images'] + r.extra['n_test']   # the start probe and the final report: the test set is never queried for training
 
 def test_label_mode_gives_one_hot_targets():
     t = Teacher(mnist_teacher(), mode='label')

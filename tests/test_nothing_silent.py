@@ -44,7 +44,7 @@ def test_a_capped_run_sends_at_most_the_cap_and_stops(tmp_path):
     cnt = Counting(load_teacher_model('lenet5-mnist')[0])
     with pytest.raises(QueryBudgetExceeded, match='hard cap reached'):
         distill('standard-kd', teacher=Teacher(cnt, mode='soft'), sample=True, config='smoke', cap=2500, out=str(tmp_path))
-    assert cnt.images <= 2500 and cnt.images == 2000   # the 2000 distill queries went through; the 2000 evaluation images would pass the cap
+    assert cnt.images <= 2500 and cnt.images == 2100   # the 100-image start probe and the 2000 distill queries went through; the 2000 evaluation images would pass the cap
     from fskd_nb.core import load_result
     r = load_result(tmp_path)   # the trained student is kept, with a result that says where the run stopped
     assert r.extra['failed']['stage'] == 'eval' and 'hard cap reached' in r.extra['failed']['error'] and (tmp_path/'student.pt').exists()
@@ -59,47 +59,41 @@ def test_bad_teacher_limits_are_refused_up_front(kw, want):
 def test_teacher_answers_that_are_not_tables(answer, want):
     with pytest.raises(TeacherOutputError, match=want): Teacher(answer, outputs='probs')(torch.rand(2, 1, 32, 32))
 
-# ---- bad input on the command line: one line naming the fix, exit 2, nothing written ----
-BAD = [
-    (['--device', 'tpu'], "unknown device 'tpu'"),
-    (['--topk', '-2', '--teacher-mode', 'topk'], 'topk=-2 is out of range'),
-    (['--bs', '-4'], 'bs=-4 is out of range'),
-    (['--eval-every', '0'], 'eval_every=0 is out of range'),
-    (['--epochs', '0'], 'epochs=0 is out of range'),
-    (['--lr', 'nan'], "lr=nan is not a valid float"),
-    (['--mte-images', '-1'], 'mte_images=-1 is out of range'),
-    (['--budget', '-5'], 'budget=-5 is out of range'),
-    (['--cap', '-1'], 'cap=-1 is out of range'),
-    (['--shots', '-1'], 'shots=-1 is out of range'),
-    (['--teacher-mode', 'label', '--topk', '3'], "topk=3 applies to teacher_mode='topk' only"),
-    (['--teacher-mode', 'topk'], "needs topk"),
-    (['--dataset', 'mnist', '--sample', '--set', 'alpha=2'], 'alpha=2.0 is out of range'),
-]
-if not torch.cuda.is_available(): BAD.append((['--device', 'cuda'], "CUDA is not available here; use --device cpu"))
+# ---- bad input on the command line and in Python: every row is in tests/test_bad_input_table.py ----
 
-@pytest.mark.parametrize('args,want', BAD, ids=[' '.join(a) for a, _ in BAD])
-def test_bad_cli_input(args, want, tmp_path):
-    rc, out, err = cli('distill', 'standard-kd', '--sample', '--config', 'smoke', *args, '--out', tmp_path/'o')
-    assert rc == 2 and err.startswith('fskd: error:') and err.strip().count('\n') == 0, err
-    assert want in err, err
-    assert not (tmp_path/'o'/'result.json').exists()
+def test_a_teacher_near_chance_is_warned_about_at_the_start():
+    "A teacher that names one class for everything: the 100-image start probe warns before any work, and the result keeps the probe."
+    one_class = Teacher(lambda x: torch.nn.functional.one_hot(torch.zeros(len(x), dtype=torch.long), 10).float(), outputs='probs', mode='soft')
+    with pytest.warns(UserWarning, match=r'the teacher is right on \d+ of 100 test images .*chance is 10 %'):
+        r = distill('standard-kd', teacher=one_class, sample=True, config='smoke', shots=5, mte_images=0, progress=False)
+    assert r.extra['teacher_probe']['images'] == 100 and r.extra['teacher_probe']['acc'] < .2 and r.queries['eval'] == 100 + r.extra['n_test']
 
 def mnist_files(root, damage):
     "A data root whose MNIST test files are damaged: random bytes, or a .gz whose compressed data is corrupt."
     d = root/'MNIST'/'raw'; d.mkdir(parents=True)
     for n in ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'):
         if damage == 'bytes': (d/n).write_bytes(os.urandom(3000))
+        elif damage == 'other': (d/f'{n}.gz').write_bytes(gzip.compress(os.urandom(3000)))   # a sound .gz, but not the published file
         else:
             blob = bytearray(gzip.compress(os.urandom(20000))); blob[40:200] = os.urandom(160)   # the header is fine, the stream is not
             (d/f'{n}.gz').write_bytes(bytes(blob))
     return root
 
-@pytest.mark.parametrize('damage,want', [('bytes', 'are not valid MNIST files'), ('gz', 'is corrupt or truncated')])
+@pytest.mark.parametrize('damage,want', [('bytes', 'are not valid MNIST files'), ('gz', 'is corrupt or truncated'), ('other', 'is not the published mnist file')])
 def test_damaged_data_files(tmp_path, monkeypatch, damage, want):
     monkeypatch.setenv('FSKD_CACHE', str(tmp_path/'cache'))
     root = mnist_files(tmp_path/'data', damage)
     with pytest.raises(FskdError, match=want): load_split('mnist', 'test', root, download=False)
     assert not list((tmp_path/'cache').rglob('*.tmp'))   # nothing half-written is left in the cache
+    assert not [p for p in (tmp_path/'cache').rglob('*-ubyte') if damage != 'bytes']   # nor a copy of a file that failed its check
+
+def test_a_cut_short_cache_copy_is_made_again(tmp_path, monkeypatch, real_data):
+    "A decompressed copy cut short (a full disk, a kill) is noticed by its size and written again."
+    monkeypatch.setenv('FSKD_CACHE', str(tmp_path/'cache'))
+    assert len(load_split('mnist', 'test', real_data, download=False)) == 10_000
+    copy = next((tmp_path/'cache').rglob('t10k-images-idx3-ubyte'))
+    copy.write_bytes(copy.read_bytes()[:1000])
+    assert len(load_split('mnist', 'test', real_data, download=False)) == 10_000 and copy.stat().st_size == 7_840_016
 
 def test_cache_never_writes_through_a_planted_link(tmp_path, monkeypatch):
     "A link planted where a decompressed file's temporary copy could go: its target stays untouched."

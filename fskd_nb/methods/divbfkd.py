@@ -203,6 +203,22 @@ def _running_selection(self:DivGAN) -> dict|None:
     return dict(accepted=a.tolist(), rejected=(n - a).tolist(), acc_rate=ok.float().mean().item())
 DivGAN.running_selection = _running_selection
 
+# %% ../../nbs/12_methods.divbfkd.ipynb #e4ef5e1c
+_GAN_STATE = ('pool', 'pool_syn', 'epoch', 'steps', 'history', 'cancelled', '_cand', 'last_x', 'last_conf', 'last_label', '_lg', '_ld', '_w')
+def _gan_state_dict(self:DivGAN) -> dict:
+    "Everything later epochs depend on (tensors, numbers and lists: a weights-only checkpoint holds it)."
+    return dict(G=self.G.state_dict(), D=self.D.state_dict(), optG=self.optG.state_dict(), optD=self.optD.state_dict(),
+                gen=self.gen.get_state(), q=self.q, **{k: getattr(self, k, None) for k in _GAN_STATE})
+
+def _gan_load_state_dict(self:DivGAN, d:dict) -> DivGAN:
+    "Continue from `state_dict()`'s state."
+    self.G.load_state_dict(d['G']); self.D.load_state_dict(d['D']); self.optG.load_state_dict(d['optG']); self.optD.load_state_dict(d['optD'])
+    self.gen.set_state(d['gen'].cpu() if self.gen.device.type == 'cpu' else d['gen']); self.q = d['q']
+    for k in _GAN_STATE:
+        if d.get(k) is not None or k in ('_cand', 'last_x', 'last_conf', 'last_label'): setattr(self, k, d.get(k))
+    return self
+DivGAN.state_dict, DivGAN.load_state_dict = _gan_state_dict, _gan_load_state_dict
+
 # %% ../../nbs/12_methods.divbfkd.ipynb #syn00001
 @dataclass
 class SynthSet:
@@ -323,6 +339,12 @@ DIVBFKD_PRESETS = {
                   teacher_arch=ByDataset(cifar100='resnet32', svhn='alexnet', cifar10='alexnet', default='lenet5'))}
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #mth00001
+class _GanCheckpoint(Callback):
+    "Checkpoints the run's GAN between epochs (every `checkpoint_every` s, and after the last)."
+    def __init__(self, method:Method, epochs:int): self.method, self.epochs = method, epochs
+    def after_gan_epoch(self):
+        if self.method.due(last=self.gan.epoch >= self.epochs): self.method.checkpoint('gan', dict(gan=self.gan.state_dict()))
+
 class DivBFKD(Method):
     "DivBFKD: N few-shot images + a black-box soft teacher → WGAN-GP with a high-confidence pool → balanced synthetic set → student."
     name, title, access, loss, Config = 'divbfkd', 'DivBFKD', 'soft', 'fskd_nb.losses.soft_ce', DivBFKDConfig
@@ -336,10 +358,14 @@ class DivBFKD(Method):
         p_real = teacher.label_set(xr, tt, 'distill')                  # step 0: once per real image
         gan = self.gan = DivGAN(xr, p_real, teacher, tt, None if P.unlabeled else fs.y, P.z_dim, P.base, P.gan_bs, P.n_critic, P.lam_gp,
                                 P.gan_opt, P.gan_lr, P.q, P.thr_mode, P.lo, P.hi, P.per_class, P.select, P.critic_bn, cfg.seed, dev, self.cbs)
+        st = self.restore('gan')                                         # a resumed run: the GAN as its last checkpoint left it
+        if st is not None: gan.load_state_dict(st['gan'])
+        gan.cbs.append(_GanCheckpoint(self, P.gan_epochs))
         self.notify('before_gan', gan=gan)
-        with Timer(dev) as tg: gan.fit(P.gan_epochs)                    # step 1
+        with Timer(dev) as tg:                                           # step 1
+            if not gan.cancelled: gan.fit(P.gan_epochs - gan.epoch)
         with Timer(dev) as tsyn:                                          # step 2
-            syn = synth_set(gan.G, teacher, P.m, spec.n_classes, tt, P.balance, P.gen_chunk or 4 * P.gan_bs, P.max_factor, gan.gen)
+            syn = self.stage('synth', lambda: synth_set(gan.G, teacher, P.m, spec.n_classes, tt, P.balance, P.gen_chunk or 4 * P.gan_bs, P.max_factor, gan.gen))
         self.notify('after_synthesis', synth=syn)
         hist = _History()
         with Timer(dev) as ts:

@@ -321,8 +321,8 @@ class FSBBT(Method):
     def fit(self):
         cfg, P, spec, dev = self.cfg, self.p, self.spec, self.dev
         set_seed(cfg.seed)
-        pool = fsbbt_pool(self.data.fs.unlabeled, self.teacher, spec.n_classes, self.tfm(), P.n_mix, P.alpha, P.thr, P.cvae, P.n_gen,
-                          P.cvae_data, P.cvae_epochs, P.cvae_bs, P.cvae_lr, P.latent, seed=cfg.seed, device=dev)
+        pool = self.stage('pool', lambda: fsbbt_pool(self.data.fs.unlabeled, self.teacher, spec.n_classes, self.tfm(), P.n_mix, P.alpha, P.thr, P.cvae,
+                                                     P.n_gen, P.cvae_data, P.cvae_epochs, P.cvae_bs, P.cvae_lr, P.latent, seed=cfg.seed, device=dev))
         self.pool = pool
         self.notify('after_synthesis', synth=pool)   # dashboards: the grids of `pool_samples(cb.synth)`
         hist = _History()

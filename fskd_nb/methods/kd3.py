@@ -245,7 +245,7 @@ class KD3Loss:
 # %% ../../nbs/15_methods.kd3.ipynb #k3000028
 class Selection(Callback):
     "Before each epoch: score the pool with teacher + current student, keep the top ρ (or all), set the loss weights and the loader."
-    order = -50
+    order, state_attrs = -50, ('rows',)
     def __init__(self, pool:WebPool, xf:torch.Tensor, # the pool as the student's inputs (float, on the device)
                  loss:KD3Loss, select:bool=True, rho:float=.5, w_t:float=.5, bs:int=128, seed:int=0, cbs=(), balance:bool=True,
                  rho_start:float|None=None): # if set, the kept share goes linearly from `rho_start` (first epoch) to `rho` (last)
@@ -355,7 +355,7 @@ class KD3(Method):
         with Timer(cfg.device) as ts:
             L = self.learner = Learner(net, dl0, loss, sgd(cfg.lr), cosine(), cbs=[sel, acc, MixedPrecision(), ChannelsLast(), *([GradClip(P.clip)] if P.clip else []), *self.cbs],
                                        device=dev, progress=cfg.progress)
-            L.fit(cfg.epochs)
+            self.fit_learner(L, cfg.epochs)
         self.student, self.acc, self.tdl, self.selection = net.fold(), acc, tdl, sel
         times = dict(pool_s=round(tp.elapsed, 2), student_s=round(ts.elapsed, 2), student_epoch_s=round(ts.elapsed / max(len(L.rows), 1), 2))
         return dict(pool=pool.counts(), selection=sel.rows, history=[dict(r) for r in L.rows], times=times,

@@ -109,7 +109,7 @@ class LightSKDNet(nn.Module):
 
 class SelfDistill(Callback):
     "LightSKD's loss and its state: CE on both heads, + DRG, + DSR against the previous batch's sorted logits (cleared every epoch)."
-    TERMS = ('ce', 'ce_aux', 'drg', 'dsr')
+    TERMS, state_attrs = ('ce', 'ce_aux', 'drg', 'dsr'), ('rows',)
     def __init__(self, net:LightSKDNet, drg:bool=True, dsr:bool=True, T:float=4., alpha:float=.2, beta:float=1., cbs=()):
         if drg and net.adapter is None: raise FskdError("DRG needs the auxiliary branch: build LightSKDNet with adapter=True")
         self.net, self.drg, self.dsr, self.T, self.alpha, self.beta, self.cbs = net, drg, dsr, T, alpha, beta, cbs
@@ -189,7 +189,7 @@ class LightSKD(Method):
         with Timer(cfg.device) as ts:
             L = self.learner = Learner(net, dl, skd.loss, sgd(cfg.lr, P.momentum, P.wd), multistep(P.milestones, .1),
                                        cbs=[skd, acc, MixedPrecision(), ChannelsLast(), *self.cbs], device=dev, progress=cfg.progress)
-            L.fit(cfg.epochs)
+            self.fit_learner(L, cfg.epochs)
         self.student, self.acc, self.tdl, self.net = net.plain(), acc, tdl, net
         times = dict(student_s=round(ts.elapsed, 2), student_epoch_s=round(ts.elapsed / max(len(L.rows), 1), 2))
         return dict(n_train=len(train), history=[dict(r) for r in L.rows], times=times, parts=dict(drg=P.drg, dsr=P.dsr, aux=aux),

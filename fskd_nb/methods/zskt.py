@@ -189,15 +189,22 @@ class ZSKT(Method):
         self.student, self.tdl, self.G = student, tdl, G
         hist, acc = [], SimpleNamespace(acc_last=None, acc_best=None, stopped=False)
         self.acc, t0 = acc, time.perf_counter()
+        st, b0 = self.restore('loop'), 0   # a resumed run: the loop as its last checkpoint left it
+        if st is not None:
+            for m, k in ((G, 'G'), (student, 'student'), (optG, 'optG'), (optS, 'optS'), (schG, 'schG'), (schS, 'schS')): m.load_state_dict(st[k])
+            hist, b0, acc.acc_last, acc.acc_best = st['hist'], st['b'], st['acc_last'], st['acc_best']
         self.notify('before_pseudo_batches', G=G, student=student)
         try:
-            for b in range(n):
+            for b in range(b0, n):
                 lg, lsv = zskt_step(G, student, teacher, optG, optS, torch.randn(cfg.bs, P.z_dim, device=dev), P.beta, P.n_s, P.clip, ls, lt)
                 schG.step(); schS.step()
                 if (b + 1) % P.eval_batches == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
                     acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
                     hist.append(dict(pseudo_batch=b + 1, loss_g=lg.item(), loss_s=lsv.item(), acc=acc.acc_last, s=round(time.perf_counter() - t0, 1)))
                     if cfg.progress is not False: print(hist[-1], flush=True)
+                    if self.due(last=b + 1 == n):
+                        self.checkpoint('loop', dict(G=G.state_dict(), student=student.state_dict(), optG=optG.state_dict(), optS=optS.state_dict(),
+                                                     schG=schG.state_dict(), schS=schS.state_dict(), hist=hist, b=b + 1, acc_last=acc.acc_last, acc_best=acc.acc_best))
                 self.notify('after_pseudo_batch', it=b + 1, n_batches=n, loss_g=lg, loss_s=lsv)   # tensors: callbacks decide when to sync
         except CancelFitException:   # a dashboard's Stop: the student as it is now is the result
             acc.stopped, acc.acc_last = True, accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
