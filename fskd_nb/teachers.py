@@ -20,7 +20,7 @@ __all__ = ['RECIPES', 'TEACHER_FORMAT', 'recipe', 'train_teacher', 'save_teacher
 
 # %% ../nbs/07_teachers.ipynb #159a0f89
 _R = dict(epochs=60, bs=128, lr=1e-2, decay=(0.5, 0.75), gamma=0.1, pad=2, flip=False)  # lr ×gamma at `decay` fractions; pad-crop/flip augmentation
-_WRN = dict(epochs=200, bs=128, lr=0.1, decay=(0.3, 0.6, 0.8), gamma=0.2, pad=4, flip=True)  # ZSKT's CIFAR teachers (§5.2): 200 epochs, ÷5 at 60/120/160
+_WRN = dict(epochs=200, bs=128, lr=0.1, decay=(0.3, 0.6, 0.8), gamma=0.2, pad=4, flip=True)  # ZSKT's CIFAR teachers: 200 epochs, ÷5 at 60/120/160
 RECIPES = {'mnist': _R, 'kmnist': _R, 'fashionmnist': dict(_R, flip=True),
            'cifar10': _WRN, 'cifar100': _WRN, 'svhn': dict(_WRN, epochs=100, flip=False)}  # SVHN: 100 epochs, decays at 30/60/80
 def recipe(dataset:str) -> dict:

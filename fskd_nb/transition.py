@@ -14,7 +14,7 @@ __all__ = ['agreeing_images', 'transition_curves_loop', 'transition_curves', 'mt
 def agreeing_images(student:nn.Module, teacher, # a `Teacher` (any mode)
                     x:torch.Tensor, # candidate images, in the student's input space
                     n_images:int=1000, bs:int=1000,
-                    seed:int|None=0, # visit `x` in a random order with this seed (§5.4: the test set, seed 0); None: in order
+                    seed:int|None=0, # visit `x` in a random order with this seed (the test set, seed 0, as ZSKT's evaluation); None: in order
                    ) -> tuple[torch.Tensor, torch.Tensor]:
     "The first `n_images` of `x` (in a seeded random order) on which student and teacher agree, and their class; teacher queries go to phase 'metric'."
     if seed is not None: x = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(seed)).to(x.device)]

@@ -421,5 +421,5 @@ ABLATION = (('Student-Alone', 'student-alone', {}), ('Standard-KD', 'standard-kd
 def divbfkd_ablation(cfg:RunConfig, # the DivBFKD config; its dataset, teacher, shots and seed are shared by every row
                      only=None, # names of the rows to run (default: all of `ABLATION`)
                     ) -> 'pd.DataFrame':
-    "The §1.6 ablation rows on one teacher, N and seed; with `cfg.out`, one folder per row (`row_slug`)."
+    "The paper's ablation rows on one teacher, N and seed; with `cfg.out`, one folder per row (`row_slug`)."
     return run_rows(cfg, ABLATION, only)

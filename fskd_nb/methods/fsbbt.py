@@ -30,7 +30,7 @@ def mixup_pool(x:torch.Tensor, # N real images, uint8 or float in [0,1], [N,C,H,
                alpha:float=1., # Beta(α, α)
                thr:float=0.05, # drop λ ≤ thr or λ ≥ 1-thr
                seed:int=0) -> MixUp:
-    "MixUp of pairs from two permutations of `x` tiled to `m`, near-copies dropped (§2.2 step 3)."
+    "MixUp of pairs from two permutations of `x` tiled to `m`, near-copies dropped."
     if len(x) < 2: raise FskdError(f"MixUp needs at least 2 images, got {len(x)}")
     g = torch.Generator(device=x.device).manual_seed(seed)
     xf = x.float().div(255) if x.dtype == torch.uint8 else x.float()
@@ -178,7 +178,7 @@ def fsbbt_pool(x_real:torch.Tensor, # N unlabeled images, uint8 or float in [0,1
                tfm=None, # images → the teacher's input (an `ImageTfm`; default: to float only)
                n_mix:int=24_000, alpha:float=1., thr:float=0.05, # MixUp: draws, Beta(α, α), near-copy threshold
                cvae:bool=True, # replace the dropped near-copies with CVAE images (False: the MixUp-only ablation)
-               n_gen:int|None=None, # CVAE images (None: as many as MixUp dropped, §2.2 step 4)
+               n_gen:int|None=None, # CVAE images (None: as many as MixUp dropped)
                cvae_data:str='real+mixup', # what the CVAE trains on: 'real+mixup' or 'real' (the reference code)
                cvae_epochs:int=100, cvae_bs:int=256, cvae_lr:float=1e-3, latent:int=2,
                chunk:int=4096, # images per teacher call

@@ -55,7 +55,7 @@ def style_shift(x:torch.Tensor, # images in [0,1], float [N,C,H,W], on the devic
 
 # %% ../../nbs/15_methods.kd3.ipynb #k3000009
 SOURCES = ('shifted', 'fashionmnist', 'kmnist', 'cifar100', 'noise', 'yours')   # pool sources ('yours': images you give); `WebPool.source` indexes this
-WEB_MIX = dict(shifted=.5, fashionmnist=.2, kmnist=.2, noise=.1)   # METHODS.md §3.7: half shifted digits, half junk
+WEB_MIX = dict(shifted=.5, fashionmnist=.2, kmnist=.2, noise=.1)   # half shifted digits, half out-of-task junk
 
 @dataclass
 class WebPool:

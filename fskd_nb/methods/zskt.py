@@ -24,7 +24,7 @@ __all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_poi
 # %% ../../nbs/10_methods.zskt.ipynb #e1b27c36
 def butterfly(n:int=1000, # points per Gaussian (six Gaussians)
               seed:int=4, split:float=0.7):
-    "§5.3's 2-D, 3-class 'butterfly' data: (x_train, y_train, x_test, y_test)."
+    "The paper's 2-D, 3-class 'butterfly' toy data: (x_train, y_train, x_test, y_test)."
     g = torch.Generator().manual_seed(seed)
     def gauss(mu, scale, hole=0.):
         mu, out = torch.tensor(mu), torch.empty(0, 2)
