@@ -14,11 +14,12 @@ __all__ = ['StudentAlone', 'StandardKDConfig', 'StandardKD', 'StudentFull']
 
 # %% ../nbs/08a_baselines.ipynb #2bd1ce9b
 _BASE = {k: dict(MTE_PRESETS[k], epochs=e, lr=1e-2) for k, e in (('smoke', 2), ('small', 30), ('paper', 100))}
+_BASE['lesson'] = dict(MTE_PRESETS['lesson'], epochs=300, bs=50, lr=1e-2, eval_every=50)   # few shots (e.g. 10 per class): many short epochs, ~3 s a run
 
 class StudentAlone(Method):
     "Cross-entropy on the N labelled few-shot images; the teacher is only queried to report agreement (phase eval)."
     name, title, access, loss = 'student-alone', 'Student-Alone', 'label', 'torch.nn.functional.cross_entropy'
-    mode, presets, durations = 'soft', _BASE, dict(small='~30 s', paper='~1 min + ~3 min for the MTE')   # soft: the end-of-run MTE compares probabilities
+    mode, presets, durations = 'soft', _BASE, dict(small='~30 s', paper='~1 min + ~3 min for the MTE', lesson='~3 s (N = 100)')   # soft: the end-of-run MTE compares probabilities
     def fit(self):
         fs = self.data.fs
         self.train_student(fs.x, (fs.y,), F.cross_entropy)
@@ -32,7 +33,7 @@ class StandardKDConfig(MethodConfig):
 class StandardKD(Method):
     "Hinton KD on the N few-shot images; the black-box teacher is queried once per image (phase distill)."
     name, title, access, loss, Config = 'standard-kd', 'Standard-KD', 'label', 'fskd_nb.losses.hinton_kd', StandardKDConfig
-    mode, presets, durations = 'soft', _BASE, dict(small='~30 s', paper='~1 min + ~3 min for the MTE')
+    mode, presets, durations = 'soft', _BASE, dict(small='~30 s', paper='~1 min + ~3 min for the MTE', lesson='~3 s (N = 100)')
     def fit(self):
         fs = self.data.fs
         p = self.teacher.label_set(fs.x, self.tfm(), 'distill', 1000, self.dev)

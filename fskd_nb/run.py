@@ -155,7 +155,7 @@ class RunConfig:
     sample: bool = False  # use the embedded MNIST sample instead of the full dataset
     out: str|None = None  # folder for result.json (None: don't save)
     progress: bool|None = None
-    eval_every: int = param(1, lo=1)  # test accuracy every N epochs (and always after the last; acc_best is over those)
+    eval_every: int|None = param(None, lo=1)  # test accuracy every N epochs (and always after the last; acc_best is over those); None: the preset's, else 1
     mte_images: int|None = param(None, lo=0)  # MTE at the end over this many agreeing test images (0: skip; None: the preset's)
     probe: int = param(100, lo=0)  # test images the teacher answers at the start, to warn when it is near chance (phase eval; 0: skip)
     mte_steps: int|None = param(None, lo=1)  # transition-curve steps recorded
@@ -184,7 +184,8 @@ class MethodConfig:
     teacher_arch: str = 'lenet5'  # architecture of the default teacher '<teacher_arch>-<dataset>'
 
 MTE_PRESETS = {'smoke': dict(mte_images=10, mte_steps=5, mte_k=5), 'small': dict(mte_images=200, mte_steps=50, mte_k=50),
-               'paper': dict(mte_images=1000, mte_steps=200, mte_k=100)}  # end-of-run MTE probe sizes
+               'paper': dict(mte_images=1000, mte_steps=200, mte_k=100),
+               'lesson': dict(mte_images=0, mte_steps=50, mte_k=50)}  # end-of-run MTE probe sizes (a lesson shows the MTE where it teaches something)
 ACCESS = ('none',) + MODES   # what a method may need, from no teacher at all to white-box
 REMOTE_MTE_IMAGES = 20   # the default MTE probe for a teacher outside this process (a function, HTTP, a recording): each image costs queries
 
@@ -235,7 +236,7 @@ def resolve(cfg:RunConfig, M=None) -> tuple:
         if k in _RUN_FIELDS: raise ConfigError(f"{k!r} is a common option, not a setting of {M.name}: pass --{k.replace('_', '-')} (Python: {k}=...)")
     p = build_config(M.Config, {**pre, **cfg.params}, M.name, sorted(_RUN_FIELDS - {'params', 'method'}))
     cfg.params = asdict(p)
-    cfg.student, cfg.bs = cfg.student or 'lenet5_half', cfg.bs or 128
+    cfg.student, cfg.bs, cfg.eval_every = cfg.student or 'lenet5_half', cfg.bs or 128, cfg.eval_every or 1
     if cfg.teacher_mode is None and M.access != 'none': cfg.teacher_mode = M.mode or M.access
     if M.access != 'none' and MODES.index(cfg.teacher_mode) < MODES.index(M.access):   # fail before anything runs
         from fskd_nb.teacher import AccessError

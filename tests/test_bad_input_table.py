@@ -11,7 +11,7 @@ CLI = [   # (arguments, a fragment of the one-line message)
     (D + ['--dataset', 'cifar11'], "unknown dataset 'cifar11' (did you mean 'cifar10'?)"),
     (D + ['--dataset', 'fashionmnist'], 'the embedded sample is MNIST only; drop --sample'),
     (D + ['--dataset', '/some/folder'], 'for your own images'),
-    (D + ['--config', 'huge'], "unknown config 'huge' for standard-kd; choose one of: smoke, small, paper"),
+    (D + ['--config', 'huge'], "unknown config 'huge' for standard-kd; choose one of: smoke, small, paper, lesson"),
     (D + ['--set', 'nokey=1'], "unknown setting 'nokey' for standard-kd"),
     (D + ['--set', 'alpha=abc'], "alpha='abc' is not a valid float; give e.g. alpha=0.5"),
     (D + ['--set', 'alpha=2'], 'alpha=2.0 is out of range'),

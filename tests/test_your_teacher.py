@@ -118,7 +118,7 @@ BAD = [  # (arguments, what the one-line error must say)
     (['fsbbt', '--set', 'cvae'], "--set needs KEY=VALUE"),
     (['zskt', '--teacher-mode', 'soft'], "ZSKT needs 'white_box' teacher access, but this run grants only 'soft'; grant it with --teacher-mode white_box"),
     (['divbfkd', '--teacher-mode', 'label'], "grant it with --teacher-mode soft"),
-    (['fsbbt', '--config', 'huge'], "unknown config 'huge' for fsbbt; choose one of: smoke, small, paper"),
+    (['fsbbt', '--config', 'huge'], "unknown config 'huge' for fsbbt; choose one of: smoke, small, paper, lesson"),
     (['standard-kd', '--bs', '0'], "bs=0 is out of range"),
     (['standard-kd', '--lr', '-1'], "lr=-1.0 is out of range: it must be > 0"),
     (['standard-kd', '--seed', '0', '0'], "repeats a seed"),

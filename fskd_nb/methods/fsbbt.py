@@ -300,6 +300,7 @@ FSBBT_PRESETS = {
                   student=ByDataset(cifar10='alexnet_half', cifar100='resnet20', svhn='alexnet_half', default='lenet5_half'),
                   teacher_arch=ByDataset(cifar10='alexnet', cifar100='resnet32', svhn='alexnet', default='lenet5'))}
 
+FSBBT_PRESETS['lesson'] = dict(_COMMON, **MTE_PRESETS['lesson'], n_mix=12000, cvae_epochs=30, cvae_bs=256, epochs=40, bs=128, eval_every=10)   # ~35 s a run at N = 100
 def _lr_steps(steps, epochs:int):
     "Schedule factory: multiply the lr by `f` from epoch `e` on, for each (e, f) in `steps`."
     def f(opt, total):
@@ -317,7 +318,7 @@ class FSBBT(Method):
     "FS-BBT: N unlabeled images + a black-box teacher → MixUp + CVAE distillation set → student (soft-target CE)."
     name, title, access, loss, Config = 'fsbbt', 'FS-BBT', 'label', 'fskd_nb.losses.soft_ce', FSBBTConfig
     mode, presets, live = 'soft', FSBBT_PRESETS, True   # works on one-hot answers too; the paper's teacher returns probabilities
-    durations = dict(smoke='~5 s', small='~30 s', paper='~6 min (MNIST) to ~12 min (Fashion-MNIST), + ~3 min for the MTE')
+    durations = dict(smoke='~5 s', lesson='~35 s (N = 100)', small='~30 s', paper='~6 min (MNIST) to ~12 min (Fashion-MNIST), + ~3 min for the MTE')
     def fit(self):
         cfg, P, spec, dev = self.cfg, self.p, self.spec, self.dev
         set_seed(cfg.seed)
