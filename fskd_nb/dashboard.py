@@ -399,7 +399,7 @@ class Dashboard:
         self.stop_btn = W.Button(description='Stop', icon='stop', button_style='danger', disabled=True, tooltip='stop; the result and checkpoint are still saved')
         q0 = getattr(p, 'q', None)
         self.q_slider = W.FloatSlider(value=q0 if q0 is not None else .1, min=0., max=.9, step=.01, description='q', readout_format='.2f',
-                                      continuous_update=False, disabled=q0 is None, tooltip="DivBFKD's quantile: higher q, lower thresholds")
+                                      continuous_update=False, disabled=q0 is None, tooltip="DivBFKD's quantile: higher q, higher thresholds τ_k (stricter: fewer synthetic images accepted)")
         self.status, self.cost, self.ledger = W.HTML(), W.HTML(), W.HTML()
         self.samples = W.HTML('<i>no synthetic images yet</i>')
         self.images = {k: W.Image(format='png', layout=W.Layout(max_width='100%', display='none')) for k in self.panels if k != 'samples'}   # shown with their first plot
