@@ -192,7 +192,7 @@ def _restore(self:Learner, d:dict) -> int:
         for a, v in states.get(k, {}).items(): setattr(cb, a, v)
     set_rng_state(d['rng'])
     gen = getattr(self.dl, 'gen', None)
-    if gen is not None and d.get('dl_gen') is not None: gen.set_state(d['dl_gen'].cpu() if gen.device.type == 'cpu' else d['dl_gen'])
+    if gen is not None and d.get('dl_gen') is not None: gen.set_state(d['dl_gen'].cpu())   # a generator's state is a CPU tensor, whatever its device
     self.rows = list(d['rows'])
     return d['epoch'] + 1
 Learner.save, Learner.load = save_checkpoint, load_checkpoint

@@ -5,11 +5,10 @@
 # %% ../nbs/08_run.ipynb #r0000002
 from __future__ import annotations
 import copy, difflib, importlib, json, math, shutil, time, types, typing
-from dataclasses import is_dataclass
-from dataclasses import dataclass, field, fields, asdict, replace
+from dataclasses import dataclass, field, fields, asdict, replace, is_dataclass
 from pathlib import Path
 import torch
-from .core import FskdError, CheckpointError, RunResult, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write, rng_state, set_rng_state
+from .core import FskdError, CheckpointError, OutputDirError, RunResult, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write, rng_state, set_rng_state
 from .data import Split, DatasetSpec, load_split, load_sample, few_shot, get_spec, DeviceLoader, input_tfm
 from .models import get_model
 from .teacher import Teacher, MODES, QueryBudgetExceeded
@@ -215,7 +214,6 @@ def _check_run(cfg:RunConfig):
     if not isinstance(cfg.params, dict): raise ConfigError(f"params must be a dict of method settings, not {type(cfg.params).__name__}")
     default_device(cfg.device)   # an unknown or absent device is an error now, before any work
     if cfg.record:   # a recording is written at the end: a folder it cannot go to is an error now, not after the run
-        from fskd_nb.core import OutputDirError
         if Path(cfg.record).expanduser().is_dir(): raise ConfigError(f"--record {cfg.record} is a folder; give a file name, e.g. {Path(cfg.record)/'answers.pt'}")
         try: ensure_dir(Path(cfg.record).expanduser().parent)
         except OutputDirError: raise ConfigError(f"--record {cfg.record}: its folder cannot be created or written; give a file in a folder you can write to") from None

@@ -2,18 +2,16 @@
 the cap (the teacher server's own count), and --resume with a larger cap must end as the uninterrupted run did.
 
 usage: python scripts/cap_check.py [--methods standard-kd,fsbbt,divbfkd] [--share 0.5] [--out runs/cap-check]"""
-import argparse, json, os, re, subprocess, sys
+import argparse, json, os, subprocess
 from pathlib import Path
-import httpx, torch
 from fskd_nb.core import load_result
+from _served import serve, identical, FSKD
 
 p = argparse.ArgumentParser(); p.add_argument('--out', default='runs/cap-check'); p.add_argument('--share', type=float, default=.5)
 p.add_argument('--methods', default='standard-kd,fsbbt,divbfkd')
 a = p.parse_args()
-FSKD, ENV, OUT = str(Path(sys.executable).parent/'fskd'), dict(os.environ, CI='1'), Path(a.out)
-srv = subprocess.Popen([FSKD, 'teacher', 'serve', 'lenet5-mnist', '--port', '0'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-url = re.search(r'http://[\d.]+:\d+', srv.stdout.readline()).group(0)
-answered = lambda: httpx.get(url + '/info', timeout=10).json()['answered']
+ENV, OUT = dict(os.environ, CI='1'), Path(a.out)
+srv, url, answered = serve()
 cmd = lambda m, out, *x: [FSKD, 'distill', m, '--config', 'smoke', '--teacher', url, '--sample', '--shots', '20', '--mte-images', '10', *x, '--out', str(out)]
 print('| method | images the uninterrupted run sent | --cap | sent before it stopped (the teacher\'s count) | exit code | stage | message | resumed with --cap 10⁶: identical, images sent |\n|---|---|---|---|---|---|---|---|')
 try:
@@ -25,9 +23,7 @@ try:
         stage = json.loads(failed.read_text())['stage'] if failed.exists() else load_result(OUT/m/'cut').extra.get('failed', {}).get('stage', '–') if (OUT/m/'cut'/'result.json').exists() else '–'
         n2 = answered()
         r2 = subprocess.run([*cmd(m, OUT/m/'cut', '--cap', str(10**6))[:-2], '--resume', str(OUT/m/'cut')], capture_output=True, text=True, env=ENV)
-        x, y = load_result(OUT/m/'whole'), load_result(OUT/m/'cut')
-        sx, sy = (torch.load(q/'student.pt', weights_only=True)['state_dict'] for q in (OUT/m/'whole', OUT/m/'cut'))
-        same = r2.returncode == 0 and (x.acc_last, x.agreement, x.mte, x.queries) == (y.acc_last, y.agreement, y.mte, y.queries) and all(torch.equal(sx[k], sy[k]) for k in sx)
+        same = r2.returncode == 0 and identical(OUT/m/'whole', OUT/m/'cut')
         msg = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ''
         print(f"| {m} | {whole} | {cap} | {sent} {'≤' if sent <= cap else '>'} cap | {r.returncode} | {stage} | {msg[:150].replace('|', '/')}… | {'yes' if same else 'NO'}, {answered() - n2} |", flush=True)
 finally: srv.terminate()

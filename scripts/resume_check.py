@@ -8,18 +8,17 @@ lands inside one stage (70 % into a training loop, 40 % into the others; the eva
 training's last checkpoint, then 30 % of the evaluation's time). Each row: the stage aimed at, the moment of the kill, what the resumed run took from its
 checkpoints (`resumed.json`), whether result.json's numbers and the student's weights are identical, and what the teacher
 answered in the uninterrupted run against the killed + resumed ones."""
-import argparse, json, os, re, signal, subprocess, sys, time
+import argparse, json, os, signal, subprocess, time
 from pathlib import Path
-import httpx, torch
+import torch
 from fskd_nb.core import load_result
+from _served import FSKD, serve, identical
 
 p = argparse.ArgumentParser(); p.add_argument('--out', default='runs/resume-check')
 p.add_argument('--methods', default='student-alone,standard-kd,student-full,fsbbt,divbfkd,zskt,kd3,lightskd')
 a = p.parse_args()
-FSKD, ENV, OUT = str(Path(sys.executable).parent/'fskd'), dict(os.environ, CI='1'), Path(a.out)
-srv = subprocess.Popen([FSKD, 'teacher', 'serve', 'lenet5-mnist', '--port', '0'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-url = re.search(r'http://[\d.]+:\d+', srv.stdout.readline()).group(0)
-answered = lambda: httpx.get(url + '/info', timeout=10).json()['answered']
+ENV, OUT = dict(os.environ, CI='1'), Path(a.out)
+srv, url, answered = serve()
 SHORT = {   # smoke configs, a few epochs longer so that each stage lasts long enough to be hit
     'student-alone': ['--epochs', '6'], 'standard-kd': ['--epochs', '6'], 'student-full': ['--epochs', '2'],
     'fsbbt': ['--epochs', '4'], 'divbfkd': ['--epochs', '4', '--set', 'gan_epochs=12'],
@@ -33,12 +32,6 @@ def cmd(m, out):
     extra = [] if m in ('zskt', 'kd3', 'lightskd') else ['--teacher', url, '--sample', '--shots', '20']
     mte = [] if m == 'lightskd' else ['--mte-images', '40']   # an MTE stage long enough to be hit
     return [FSKD, 'distill', m, '--config', 'smoke', '--checkpoint-every', '0', *SHORT[m], *mte, *extra, '--out', str(out)]
-
-def identical(x, y) -> bool:
-    rx, ry = load_result(x), load_result(y)
-    sx, sy = (torch.load(q/'student.pt', weights_only=True)['state_dict'] for q in (x, y))
-    return (rx.acc_last, rx.acc_best, rx.agreement, rx.mte, rx.queries) == (ry.acc_last, ry.acc_best, ry.agreement, ry.mte, ry.queries) \
-           and sx.keys() == sy.keys() and all(torch.equal(sx[k], sy[k]) for k in sx)
 
 def segments(m, took, r):
     "(stage, start, end) in seconds from the process start, from the uninterrupted run's times."

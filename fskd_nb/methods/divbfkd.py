@@ -213,7 +213,7 @@ def _gan_state_dict(self:DivGAN) -> dict:
 def _gan_load_state_dict(self:DivGAN, d:dict) -> DivGAN:
     "Continue from `state_dict()`'s state."
     self.G.load_state_dict(d['G']); self.D.load_state_dict(d['D']); self.optG.load_state_dict(d['optG']); self.optD.load_state_dict(d['optD'])
-    self.gen.set_state(d['gen'].cpu() if self.gen.device.type == 'cpu' else d['gen']); self.q = d['q']
+    self.gen.set_state(d['gen'].cpu()); self.q = d['q']   # a generator's state is a CPU tensor, whatever its device
     for k in _GAN_STATE:
         if d.get(k) is not None or k in ('_cand', 'last_x', 'last_conf', 'last_label'): setattr(self, k, d.get(k))
     return self
