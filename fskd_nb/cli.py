@@ -50,6 +50,7 @@ def _add_common(p:argparse.ArgumentParser):
     g.add_argument('--mte-k', type=int, default=None, help="steps the MTE averages (default: the preset's, paper 100)")
     g.add_argument('--set', dest='params', action='append', nargs='+', default=[], metavar='KEY=VALUE',
                    help="the method's own settings, e.g. --set n_mix=2000 cvae=false (parsed and range-checked; an unknown key is an error)")
+    g.add_argument('--quiet', action='store_true', help='no progress bars (they are off by themselves when $CI is set)')
     g.add_argument('--live', type=float, default=None, metavar='SECONDS', nargs='?', const=10.,
                    help='watch the run: dashboard PNGs and a status line every SECONDS (default 10) into OUT/live/ (one seed)')
 
@@ -66,6 +67,7 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser('demo', help='Student-Alone vs Standard-KD through a black-box teacher (embedded MNIST sample if no dataset)')
     d.add_argument('--epochs', type=int, default=100); d.add_argument('--device', default=None); d.add_argument('--out', default=None)
     d.add_argument('--data-root', default=None); d.add_argument('--sample', action='store_true', help='use the embedded sample even if MNIST is found')
+    d.add_argument('--quiet', action='store_true', help='no progress bars')
     ds = sub.add_parser('distill', help='run a distillation method (see METHOD)')
     ds.add_argument('method', metavar='METHOD', help='student-alone, standard-kd, student-full, fsbbt, divbfkd, zskt, kd3, lightskd')
     _add_common(ds)
@@ -116,7 +118,7 @@ def cmd_distill(a) -> int:
                     shots=a.shots, seed=a.seed[0], budget=a.budget, cap=a.cap, config=a.config, epochs=a.epochs, bs=a.bs, lr=a.lr, device=a.device,
                     data_root=a.data_root, download=False if a.offline else None, sample=a.sample, out=out, eval_every=a.eval_every,
                     mte_images=a.mte_images, probe=a.probe, mte_steps=a.mte_steps, mte_k=a.mte_k, record=a.record, params=_params(a.params),
-                    resume=bool(a.resume), checkpoint_every=a.checkpoint_every)
+                    resume=bool(a.resume), checkpoint_every=a.checkpoint_every, progress=False if a.quiet else None)
     kw = dict(data=a.data, test=a.test_data) if a.data else {}
     if a.test_data and not a.data: raise FskdError("--test-data goes with --data (your own data); drop it, or add --data")
     ti = _teacher_input(a.teacher_input)
@@ -182,7 +184,8 @@ def cmd_results(a) -> int:
     print(table.to_string()); return 0
 
 # %% ../nbs/09_cli.ipynb #68a355c3
-def demo(epochs:int=100, device=None, out=None, data_root=None, sample:bool=False, progress:bool=False):
+def demo(epochs:int=100, device=None, out=None, data_root=None, sample:bool=False,
+         progress:bool|None=False): # progress bars (None: on unless $CI is set)
     "Student-Alone vs Standard-KD through the black-box MNIST teacher; returns the results table."
     import pandas as pd
     from fskd_nb.run import RunConfig, run
@@ -192,6 +195,8 @@ def demo(epochs:int=100, device=None, out=None, data_root=None, sample:bool=Fals
         except DatasetNotFound: sample = True
     rows = []
     for m in ('student-alone', 'standard-kd'):
+        from fskd_nb.core import show_progress
+        if show_progress(progress): print(f'{m}: {epochs} epochs, then the evaluation and a 100-image MTE probe', flush=True)
         r = run(RunConfig(method=m, config='paper', epochs=epochs, device=device, data_root=data_root, sample=sample, progress=progress,
                           download=False, eval_every=10, mte_images=100, mte_steps=30, mte_k=30,
                           out=str(Path(out)/m) if out else None))
@@ -204,7 +209,7 @@ def demo(epochs:int=100, device=None, out=None, data_root=None, sample:bool=Fals
 def cmd_demo(a) -> int:
     import time; t0 = time.perf_counter()
     print('fskd demo: LeNet-5 teacher (black box, soft probabilities) -> LeNet-5-Half student, N = 2000 MNIST images', flush=True)
-    df = demo(a.epochs, a.device, a.out, a.data_root, a.sample)
+    df = demo(a.epochs, a.device, a.out, a.data_root, a.sample, progress=False if a.quiet else None)
     print(df.to_string(index=False)); print(f'total {time.perf_counter() - t0:.1f}s')
     return 0
 

@@ -11,8 +11,9 @@ import torch
 
 # %% auto #0
 __all__ = ['RESULT_FIELDS', 'GROUP_IGNORED', 'FskdError', 'OutputDirError', 'CheckpointError', 'default_device', 'set_seed',
-           'rng_state', 'set_rng_state', 'Timer', 'ensure_dir', 'atomic_write', 'atomic_torch_save', 'package_version',
-           'RunResult', 'load_result', 'result_row', 'load_results', 'summarize', 'pm_table', 'group_results']
+           'rng_state', 'set_rng_state', 'Timer', 'show_progress', 'progress_bar', 'ensure_dir', 'atomic_write',
+           'atomic_torch_save', 'package_version', 'RunResult', 'load_result', 'result_row', 'load_results',
+           'summarize', 'pm_table', 'group_results']
 
 # %% ../nbs/00_core.ipynb #241f24a4
 class FskdError(Exception):
@@ -79,6 +80,19 @@ class Timer:
     def __enter__(self): self._sync(); self.start = time.perf_counter(); return self
     def __exit__(self, *exc): self._sync(); self.elapsed = time.perf_counter() - self.start
     def __repr__(self): return f'Timer({self.elapsed:.3f}s)'
+
+# %% ../nbs/00_core.ipynb #pgb00002
+def show_progress(progress:bool|None=None) -> bool:
+    "Whether to draw progress bars: `progress` if given, else on unless $CI is set."
+    return not os.environ.get('CI') if progress is None else bool(progress)
+
+def progress_bar(it=None, # an iterable to wrap (or None, and call `.update(n)`)
+                 total:int|None=None, desc:str|None=None, progress:bool|None=None, # see `show_progress`
+                 **kw): # more tqdm options (unit, leave, ...)
+    "A tqdm bar over `it` on stderr, at most one redraw a second; a silent pass-through when progress is off."
+    import sys
+    from tqdm import tqdm
+    return tqdm(it, total=total, desc=desc, disable=not show_progress(progress), file=sys.stderr, mininterval=1., dynamic_ncols=True, **kw)
 
 # %% ../nbs/00_core.ipynb #658a3e28
 def ensure_dir(path:str|Path, # folder to create (with parents) and check for write access

@@ -14,8 +14,8 @@ from .transition import transition_curves, mte
 
 # %% auto #0
 __all__ = ['panel_fig', 'panel_png', 'DRAW', 'per_class_pick', 'Monitor', 'draw_samples', 'samples_html', 'draw_selection',
-           'draw_boundary', 'draw_curves', 'status_line', 'Snapshots', 'live_methods', 'run_watched', 'Dashboard',
-           'live']
+           'draw_boundary', 'draw_curves', 'status_line', 'Snapshots', 'live_methods', 'run_watched', 'end_note',
+           'Dashboard', 'live']
 
 # %% ../nbs/13_dashboard.ipynb #adcc051d
 def _display01(x:torch.Tensor) -> torch.Tensor:
@@ -380,12 +380,32 @@ def run_watched(cfg, cbs, **kw) -> RunResult: # kw: the method's `teacher`, `dat
     return r
 
 # %% ../nbs/13_dashboard.ipynb #6cca0fec
+_PROJECTOR_CSS = """<style>
+.fskd-projector, .fskd-projector .widget-html-content, .fskd-projector .widget-label, .fskd-projector button { font-size: 22px !important; line-height: 1.35 !important; }
+.fskd-projector button { height: 44px !important; width: 150px !important; }
+.fskd-projector .widget-slider { width: 520px !important; }
+.fskd-projector .widget-image img, .fskd-projector img.widget-image { width: 100% !important; }
+</style>"""
+
+def end_note(snap:dict) -> str:
+    "What the dashboard says when the run is over: how it ended, its result, and that the controls are off."
+    r = snap.get('result')
+    if snap.get('error'): head = f"<b>The run failed</b>: {snap['error']}"
+    elif r is None: head = '<b>The run is over.</b>'
+    else:
+        how = 'stopped early' if snap.get('stopped') else 'finished'
+        head = (f"<b>The run {how}</b>: the student's test accuracy after its last epoch is <b>{r.acc_last:.2f} %</b>, "
+                f"for {r.queries_total:,} teacher queries")
+    return head + ". The controls are off: a dashboard drives one run; call <code>live(...)</code> again for another."
+
 class Dashboard:
     "A live ipywidgets dashboard over one run: four panels, Start / Pause / Stop and DivBFKD's q slider; training runs in a thread."
     panels = tuple(DRAW)
     def __init__(self, cfg, # a `RunConfig` of a live method (see `live_methods`)
                  every:float=1., # seconds between refreshes of the text and the samples grid, at most
                  max_share:float=.03, # the plots may take at most this share of wall time (their refresh interval adapts)
+                 q_max:float=.6, # the q slider's range is [0, q_max] (above ~0.6 most thresholds sit at their 0.99 clamp)
+                 projector:bool=False, # large type and full-width panels, for a room
                  **monitor_kw): # passed to `Monitor` (n_show, mte_every, mte_images, mte_steps, n_probe)
         import ipywidgets as W   # only here: the library itself never needs Jupyter
         from fskd_nb.run import resolve
@@ -398,7 +418,7 @@ class Dashboard:
         self.pause_btn = W.ToggleButton(description='Pause', icon='pause', disabled=True, tooltip='hold training at the next step')
         self.stop_btn = W.Button(description='Stop', icon='stop', button_style='danger', disabled=True, tooltip='stop; the result and checkpoint are still saved')
         q0 = getattr(p, 'q', None)
-        self.q_slider = W.FloatSlider(value=q0 if q0 is not None else .1, min=0., max=.9, step=.01, description='q', readout_format='.2f',
+        self.q_slider = W.FloatSlider(value=q0 if q0 is not None else .1, min=0., max=max(q_max, q0 or 0), step=.01, description='q', readout_format='.2f',
                                       continuous_update=False, disabled=q0 is None, tooltip="DivBFKD's quantile: higher q, higher thresholds τ_k (stricter: fewer synthetic images accepted)")
         self.status, self.cost, self.ledger = W.HTML(), W.HTML(), W.HTML()
         self.samples = W.HTML('<i>no synthetic images yet</i>')
@@ -409,6 +429,8 @@ class Dashboard:
         self.widget = W.VBox([title, W.HBox([self.start_btn, self.pause_btn, self.stop_btn, self.q_slider]), self.status, self.cost,
                               self.samples, self.images['selection'], self.images['boundary'], self.images['curves'], self.ledger],
                              layout=W.Layout(border='1px solid #ddd', padding='4px'))
+        if projector:   # one style block scoped to this dashboard: big text, big controls, panels at full width
+            self.widget.children = (W.HTML(_PROJECTOR_CSS), *self.widget.children); self.widget.add_class('fskd-projector')
         self.widget.add_class('fskd-dashboard'); self.status.add_class('fskd-status'); self.cost.add_class('fskd-cost'); self.samples.add_class('fskd-panel-samples')
         for k, im in self.images.items(): im.add_class(f'fskd-panel-{k}')
         self.status.value = '<span>ready: press Start</span>'
@@ -487,7 +509,9 @@ def _render(self:Dashboard, snap:dict, plots:bool=True):
         self.ledger.value = (f"<b>teacher queries by phase</b> (eval, metric: counted, not charged)<table>{rows}<tr><td><b>charged</b></td>"
                              f"<td style='text-align:right'><b>{led['charged']:,}</b>{' of ' + format(led['budget'], ',') if led['budget'] else ''}</td></tr></table>")
     self._show_cost(snap)
-    if snap['final']: self.start_btn.disabled = self.pause_btn.disabled = self.stop_btn.disabled = True
+    if snap['final']:
+        self.start_btn.disabled = self.pause_btn.disabled = self.stop_btn.disabled = self.q_slider.disabled = True
+        self.cost.value = end_note(snap) + '<br>' + self.cost.value
     self.renders += 1
 
 def _show_cost(self:Dashboard, snap:dict|None=None):
@@ -516,6 +540,7 @@ def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt, kd3, light
          start:bool=True, # start training at once
          every:float|None=None, # seconds between refreshes (default: 1 in a notebook, 10 outside)
          folder:str|None=None, # outside a notebook: where the PNG snapshots go (default: <out>/live or runs/live-<method>)
+         projector:bool=False, # in a notebook: large type and full-width panels, for a room
          **kw): # RunConfig fields (dataset, config, sample, seed, out...); anything else goes to the method's params (q, gan_epochs...)
     "The one-cell demo: in a notebook, a started `Dashboard`; elsewhere, the run with PNG snapshots and status lines (returns its result)."
     from fskd_nb.run import RunConfig
@@ -523,7 +548,7 @@ def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt, kd3, light
     cfg = RunConfig(method=method, **{k: v for k, v in kw.items() if k in names})
     cfg.params.update({k: v for k, v in kw.items() if k not in names})
     if _in_notebook():
-        d = Dashboard(cfg, every=every or 1.)
+        d = Dashboard(cfg, every=every or 1., projector=projector)
         return d.start() if start else d
     sink = Snapshots(folder or Path(cfg.out or f'runs/live-{method}')/'live', every=every or 10.)
     return run_watched(cfg, [Monitor([sink], every=every or 10.)])

@@ -8,7 +8,7 @@ import os, sys, time, math
 from functools import partial
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
-from .core import FskdError, CheckpointError, default_device, atomic_torch_save, rng_state, set_rng_state
+from .core import FskdError, CheckpointError, default_device, atomic_torch_save, rng_state, set_rng_state, progress_bar
 
 # %% auto #0
 __all__ = ['LEARNER_EVENTS', 'RUN_EVENTS', 'EVENTS', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException',
@@ -134,17 +134,18 @@ Learner.fit, Learner.history = _fit, _history
 
 # %% ../nbs/05_learner.ipynb #0cdcae0f
 class ProgressCallback(Callback):
-    "A batch counter redrawn in place (terminals only, at most ~4×/s) and one line per epoch with everything logged."
-    order = 100
-    def before_epoch(self): self.t_draw, self.tty = 0., sys.stdout.isatty()
-    def after_batch(self):
-        if not self.tty or time.perf_counter() - self.t_draw < 0.25: return
-        L, self.t_draw = self.learn, time.perf_counter()
-        n = len(L.dl) if hasattr(L.dl, '__len__') else '?'
-        print(f"\r[{L.epoch + 1}/{L.n_epochs}] batch {L.iter + 1}/{n}", end='', flush=True)
+    "One bar over the student's epochs (tqdm, on stderr), the last epoch's logged values beside it."
+    order, bar = 100, None
+    def before_fit(self):
+        L = self.learn
+        self.bar = progress_bar(total=L.n_epochs, desc='student', progress=True, unit='epoch')
+    def before_epoch(self):
+        if self.bar.n < self.learn.epoch: self.bar.update(self.learn.epoch - self.bar.n)   # a resumed fit starts after its checkpoint
     def after_epoch(self):
-        items = [f'{k} {v:.4g}' if isinstance(v, float) else f'{k} {v}' for k, v in self.learn.log.items()]
-        print(("\r" if self.tty else '') + f"[{self.learn.epoch + 1}/{self.learn.n_epochs}] " + '  '.join(items[1:]), flush=True)
+        items = [f'{k} {v:.4g}' if isinstance(v, float) else f'{k} {v}' for k, v in self.learn.log.items() if k not in ('epoch', 'time_s')]
+        self.bar.set_postfix_str(' '.join(items), refresh=False); self.bar.update()
+    def after_fit(self):
+        if self.bar is not None: self.bar.close()
 
 # %% ../nbs/05_learner.ipynb #fd842be8
 CKPT_FORMAT = 'fskd_nb.checkpoint/1'

@@ -8,7 +8,7 @@ import copy, difflib, importlib, json, math, shutil, time, types, typing
 from dataclasses import dataclass, field, fields, asdict, replace, is_dataclass
 from pathlib import Path
 import torch
-from .core import FskdError, CheckpointError, OutputDirError, RunResult, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write, rng_state, set_rng_state
+from .core import FskdError, CheckpointError, OutputDirError, RunResult, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write, rng_state, set_rng_state, progress_bar
 from .data import Split, DatasetSpec, load_split, load_sample, few_shot, get_spec, DeviceLoader, input_tfm
 from .models import get_model
 from .teacher import Teacher, MODES, QueryBudgetExceeded
@@ -560,7 +560,7 @@ def _finish(self:Method, timer:Timer, extra:dict) -> RunResult:
         if failed is None and teacher is not None and cfg.mte_images:
             try:
                 xa, ca = agreeing_images(student, teacher, tdl.tfm(tdl.x), cfg.mte_images, seed=0)  # test set in a seeded random order
-                ev['mte'] = mte(*transition_curves(student, teacher, xa, ca, cfg.mte_steps), cfg.mte_k)
+                ev['mte'] = mte(*transition_curves(student, teacher, xa, ca, cfg.mte_steps, progress=cfg.progress), cfg.mte_k)
             except Exception as e: failed, err = dict(stage='mte', error=f'{type(e).__name__}: {e}'), e
     cfg.params = asdict(self.p)   # values a method settled while running (e.g. ZSKT's pseudo-batches)
     conf = {k: v for k, v in asdict(cfg).items() if k not in ('out', 'progress')}
@@ -606,7 +606,8 @@ def finished(cfg:RunConfig) -> RunResult|None:
 def run_seeds(cfg:RunConfig, seeds=(0, 1, 2), cbs=(), **kw) -> list[RunResult]:
     "Run `cfg` once per seed; with `cfg.out`, each seed writes `out/seed_<s>/result.json`; with `cfg.resume`, finished seeds are kept."
     if len(set(seeds)) != len(seeds): raise ConfigError(f"seeds {list(seeds)} repeat a seed; give each seed once")
-    return [run(replace(cfg, seed=s, out=str(Path(cfg.out)/f'seed_{s}') if cfg.out else None), cbs, **kw) for s in seeds]
+    bar = progress_bar(seeds, desc=f'{cfg.method} seeds', progress=cfg.progress, unit='seed')
+    return [run(replace(cfg, seed=s, out=str(Path(cfg.out)/f'seed_{s}') if cfg.out else None), cbs, **kw) for s in bar]
 
 def row_slug(name:str) -> str:
     "A row name as a folder name: 'FS-BBT (MixUp + CVAE)' → 'fs-bbt-mixup-plus-cvae'."

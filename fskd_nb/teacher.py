@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
-from .core import FskdError, CheckpointError, atomic_torch_save
+from .core import FskdError, CheckpointError, atomic_torch_save, progress_bar
 from .models import Activations
 
 # %% auto #0
@@ -220,10 +220,16 @@ Teacher._probs, Teacher.__call__, Teacher.query = _probs, _call, _call
 def _label_set(self:Teacher, x:torch.Tensor, # images [N,...] (uint8 or float, any device)
                tfm=None, # images → the teacher's input, applied per chunk (e.g. an `ImageTfm`)
                phase:str='distill', chunk:int=4096, # images per query
-               device=None) -> torch.Tensor: # where the chunks go (default: x's device)
+               device=None, # where the chunks go (default: x's device)
+               progress:bool|None=False) -> torch.Tensor: # a bar over the images (see `progress_bar`), drawn when there are several chunks
     "Answers [N,K] for a whole image set, queried once per image in chunks of `chunk`."
     dev = x.device if device is None else device
-    return torch.cat([self(tfm(xb.to(dev)) if tfm is not None else xb.to(dev), phase=phase) for xb in x.split(chunk)])
+    chunks = x.split(chunk)
+    bar = progress_bar(total=len(x), desc=f'teacher labels ({phase})', progress=progress and len(chunks) > 1, unit='img', leave=False)
+    out = []
+    for xb in chunks:
+        out.append(self(tfm(xb.to(dev)) if tfm is not None else xb.to(dev), phase=phase)); bar.update(len(xb))
+    bar.close(); return torch.cat(out)
 Teacher.label_set = _label_set
 
 # %% ../nbs/03_teacher.ipynb #3d66313c

@@ -5,7 +5,7 @@
 # %% ../nbs/06a_transition.ipynb #2f741ab5
 from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
-from .core import FskdError
+from .core import FskdError, progress_bar
 
 # %% auto #0
 __all__ = ['agreeing_images', 'transition_curves_loop', 'transition_curves', 'mte', 'plot_transition_curves']
@@ -53,6 +53,7 @@ def transition_curves(student:nn.Module, teacher, # student A (gradients) and a 
                       steps:int=200, # steps recorded per curve (the first is the clean image)
                       xi:float=1., # step size on the input
                       bs:int=4096, # (image, target) pairs per forward pass
+                      progress:bool|None=False, # a bar over the steps (see `progress_bar`)
                      ) -> tuple[torch.Tensor, torch.Tensor]:
     "Batched transition curves: (pA, pB), each [N, K-1, steps], equal to `transition_curves_loop`'s."
     was = student.training; student.eval()
@@ -61,9 +62,11 @@ def transition_curves(student:nn.Module, teacher, # student A (gradients) and a 
     tgt = tgt[tgt != cls[:, None]].view(len(x), K - 1)              # every class but the agreed one
     xs, ts = x.repeat_interleave(K - 1, 0), tgt.flatten()
     pA, pB = (torch.empty(len(xs), steps, device=x.device) for _ in range(2))
+    bar = progress_bar(total=steps * -(-len(xs) // bs), desc='transition curves', progress=progress, unit='step', leave=False)
     for s in range(0, len(xs), bs):
         xk, t = xs[s:s+bs].clone(), ts[s:s+bs, None]
         for k in range(steps):
+            bar.update()
             xk.requires_grad_(True)
             with torch.enable_grad():
                 out = student(xk)
@@ -71,7 +74,7 @@ def transition_curves(student:nn.Module, teacher, # student A (gradients) and a 
             pA[s:s+bs, k] = out.detach().float().softmax(1).gather(1, t)[:, 0]
             pB[s:s+bs, k] = teacher(xk.detach(), phase='metric').gather(1, t)[:, 0]
             xk = (xk - xi * g).detach()
-    student.train(was)
+    bar.close(); student.train(was)
     return pA.view(len(x), K - 1, steps).cpu(), pB.view(len(x), K - 1, steps).cpu()
 
 # %% ../nbs/06a_transition.ipynb #8e6dd44a

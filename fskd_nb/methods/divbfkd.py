@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, time, warnings
 from dataclasses import dataclass, field, replace
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import FskdError, RunResult, Timer, set_seed, default_device, atomic_torch_save, ensure_dir
+from ..core import FskdError, RunResult, Timer, set_seed, default_device, atomic_torch_save, ensure_dir, progress_bar
 from ..data import ImageTfm, get_spec, input_tfm
 from ..teacher import Teacher
 from ..learner import Callback, CancelFitException, sgd, multistep, notify
@@ -171,11 +171,15 @@ def _fit_epoch(self:DivGAN) -> dict:
     return self.history[-1]
 DivGAN.fit_epoch = _fit_epoch
 
-def _fit(self:DivGAN, epochs:int) -> DivGAN:
-    "Train for `epochs` more epochs; a callback may raise `CancelFitException` to stop early (kept as `cancelled`)."
+def _fit(self:DivGAN, epochs:int, progress:bool|None=False) -> DivGAN:
+    "Train for `epochs` more epochs (a bar with the acceptance when `progress`); a callback may raise `CancelFitException` to stop early (kept as `cancelled`)."
+    bar = progress_bar(total=epochs, desc='GAN', progress=progress, unit='epoch')
     try:
-        for _ in range(epochs): self.fit_epoch()
+        for _ in range(epochs):
+            h = self.fit_epoch(); bar.update()
+            if 'acc_rate' in h: bar.set_postfix_str(f"acceptance {h['acc_rate']:.2f}, pool synthetic {h['pool_syn_frac']:.2f}", refresh=False)
     except CancelFitException: self.cancelled = True
+    finally: bar.close()
     return self
 DivGAN.fit = _fit
 
@@ -233,13 +237,14 @@ def synth_set(G:nn.Module, teacher:Teacher, m:int, n_classes:int, tfm=None, # ge
               balance:bool=True, # rejection sampling on the teacher's argmax: m/K per class
               chunk:int=1000, # images per generator batch and teacher query (4·B in the paper)
               max_factor:float=20., # stop after max_factor·m queries (a class G never makes)
-              gen:torch.Generator|None=None) -> SynthSet:
+              gen:torch.Generator|None=None, progress:bool|None=False) -> SynthSet:
     "Generate, label once and (with `balance`) keep m/K images per teacher class."
     tfm, dev = tfm or (lambda x: x), next(G.parameters()).device
     G.train()   # batch statistics, as during GAN training
     z_dim, per = G.z_dim, m // n_classes
     need = torch.full((n_classes,), per if balance else m, device=dev)
     xs, ps, queried = [], [], 0
+    bar = progress_bar(total=int(need.sum()), desc='synthetic set', progress=progress, unit='img', leave=False)
     while queried < max_factor * max(m, 1):
         x = G(torch.randn(chunk, z_dim, device=dev, generator=gen))
         p = teacher(tfm(x), phase='synthesize'); queried += chunk
@@ -250,9 +255,11 @@ def synth_set(G:nn.Module, teacher:Teacher, m:int, n_classes:int, tfm=None, # ge
         else:
             keep = torch.arange(chunk, device=dev) < need[0]; need -= keep.sum()
         xs.append(x[keep]); ps.append(p[keep])
-        if need.sum() == 0: break   # one host sync per chunk
-    else: warnings.warn(f"after {queried} queries the generator still had not produced {dict((k, v) for k, v in enumerate(need.tolist()) if v)} "
-                        f"more images of these classes (class: missing); the synthetic set has {m - int(need.sum())} images, not {m}")
+        left = int(need.sum()); bar.update(bar.total - left - bar.n)   # one host sync per chunk
+        if left == 0: break
+    bar.close()
+    if need.sum() > 0: warnings.warn(f"after {queried} queries the generator still had not produced {dict((k, v) for k, v in enumerate(need.tolist()) if v)} "
+                                     f"more images of these classes (class: missing); the synthetic set has {m - int(need.sum())} images, not {m}")
     return SynthSet(torch.cat(xs), torch.cat(ps), queried)
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #plt00001
@@ -337,6 +344,9 @@ DIVBFKD_PRESETS = {
                   epochs=ByDataset(mnist=100, kmnist=100, fashionmnist=200, svhn=200, cifar10=400, cifar100=1000), bs=250,
                   lr=_grey(1e-2, 0.1), student=ByDataset(cifar100='resnet20', svhn='alexnet_half', cifar10='alexnet_half', default='lenet5_half'),
                   teacher_arch=ByDataset(cifar100='resnet32', svhn='alexnet', cifar10='alexnet', default='lenet5'))}
+# few shots (e.g. 10 per class): a 32-channel GAN without critic BatchNorm, 500 epochs of ⌈N/50⌉ critic steps; ~45 s a run at N = 100
+DIVBFKD_PRESETS['lesson'] = dict(_COMMON, **MTE_PRESETS['lesson'], z_dim=64, base=32, gan_bs=50, gan_opt='adam', gan_lr=2e-4, critic_bn=False,
+                                 gan_epochs=500, m=6000, epochs=40, bs=128, lr=1e-2, eval_every=10)
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #mth00001
 class _GanCheckpoint(Callback):
@@ -349,7 +359,7 @@ class DivBFKD(Method):
     "DivBFKD: N few-shot images + a black-box soft teacher → WGAN-GP with a high-confidence pool → balanced synthetic set → student."
     name, title, access, loss, Config = 'divbfkd', 'DivBFKD', 'soft', 'fskd_nb.losses.soft_ce', DivBFKDConfig
     presets, live = DIVBFKD_PRESETS, True
-    durations = dict(smoke='~6 s', small='~2 min', paper='~5.5 h (MNIST) to ~11 h (Fashion-MNIST) for the 256-channel GAN alone; use a GPU, or the CPU settings of the DivBFKD notebook')
+    durations = dict(smoke='~6 s', lesson='~45 s (N = 100)', small='~2 min', paper='~5.5 h (MNIST) to ~11 h (Fashion-MNIST) for the 256-channel GAN alone; use a GPU, or the CPU settings of the DivBFKD notebook')
     def fit(self):
         cfg, P, spec, dev, teacher, fs = self.cfg, self.p, self.spec, self.dev, self.teacher, self.data.fs
         set_seed(cfg.seed)
@@ -363,9 +373,9 @@ class DivBFKD(Method):
         gan.cbs.append(_GanCheckpoint(self, P.gan_epochs))
         self.notify('before_gan', gan=gan)
         with Timer(dev) as tg:                                           # step 1
-            if not gan.cancelled: gan.fit(P.gan_epochs - gan.epoch)
+            if not gan.cancelled: gan.fit(P.gan_epochs - gan.epoch, cfg.progress)
         with Timer(dev) as tsyn:                                          # step 2
-            syn = self.stage('synth', lambda: synth_set(gan.G, teacher, P.m, spec.n_classes, tt, P.balance, P.gen_chunk or 4 * P.gan_bs, P.max_factor, gan.gen))
+            syn = self.stage('synth', lambda: synth_set(gan.G, teacher, P.m, spec.n_classes, tt, P.balance, P.gen_chunk or 4 * P.gan_bs, P.max_factor, gan.gen, cfg.progress))
         self.notify('after_synthesis', synth=syn)
         hist = _History()
         with Timer(dev) as ts:

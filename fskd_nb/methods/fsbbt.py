@@ -9,7 +9,7 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import partial
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import FskdError, RunResult, Timer, set_seed, default_device
+from ..core import FskdError, RunResult, Timer, set_seed, default_device, progress_bar
 from ..data import ImageTfm, get_spec, input_tfm, random_affine
 from ..teacher import Teacher
 from ..learner import Callback, notify
@@ -93,7 +93,7 @@ def train_cvae(x:torch.Tensor, # images in [0,1], [N,C,H,W], on the device to tr
                c:torch.Tensor, # class id of each image (the teacher's hard label)
                n_classes:int, epochs:int=100, bs:int=256, lr:float=1e-3, latent:int=2,
                val_frac:float=0.05, # share held out for the validation loss
-               seed:int=0) -> tuple[CVAE, list[dict]]:
+               seed:int=0, progress:bool|None=False) -> tuple[CVAE, list[dict]]:
     "Fit a `CVAE` to `x` conditioned on `c`; returns it (in eval mode) and its per-epoch train/validation loss."
     dev = x.device
     g = torch.Generator(device=dev).manual_seed(seed); torch.manual_seed(seed)   # weights and reparameterisation noise
@@ -103,7 +103,7 @@ def train_cvae(x:torch.Tensor, # images in [0,1], [N,C,H,W], on the device to tr
     n_val = int(len(x) * val_frac)
     vi, ti = perm[:n_val], perm[n_val:]
     tr, va = [], []
-    for _ in range(epochs):
+    for _ in progress_bar(range(epochs), desc='CVAE', progress=progress, unit='epoch', leave=False):
         m.train(); tot = torch.zeros((), device=dev)
         for b in ti[torch.randperm(len(ti), generator=g, device=dev)].split(bs):
             xr, mu, lv = m(x[b], oh[b]); loss = cvae_loss(xr, x[b], mu, lv)
@@ -182,14 +182,14 @@ def fsbbt_pool(x_real:torch.Tensor, # N unlabeled images, uint8 or float in [0,1
                cvae_data:str='real+mixup', # what the CVAE trains on: 'real+mixup' or 'real' (the reference code)
                cvae_epochs:int=100, cvae_bs:int=256, cvae_lr:float=1e-3, latent:int=2,
                chunk:int=4096, # images per teacher call
-               seed:int=0, device=None) -> SynthPool:
+               seed:int=0, device=None, progress:bool|None=False) -> SynthPool: # progress: bars for the labelling and the CVAE
     "FS-BBT steps 1-4: label `x_real` through `teacher`, add kept MixUp images and CVAE images, each queried once."
     teacher.require('label', 'FS-BBT')
     if len(x_real) < n_classes:
         raise FskdError(f"FS-BBT needs at least as many few-shot images as classes: got N = {len(x_real)} for {n_classes} classes")
     if cvae_data not in ('real+mixup', 'real'): raise FskdError(f"cvae_data must be 'real+mixup' or 'real', not {cvae_data!r}")
     dev, tfm = default_device(device), tfm or ImageTfm()
-    ask = lambda x, phase: teacher.label_set(x, tfm, phase, chunk)
+    ask = lambda x, phase: teacher.label_set(x, tfm, phase, chunk, progress=progress)
     times = {}
     with Timer(dev) as t:
         xr = x_real.to(dev); xr = xr.float().div(255) if xr.dtype == torch.uint8 else xr.float()
@@ -203,7 +203,7 @@ def fsbbt_pool(x_real:torch.Tensor, # N unlabeled images, uint8 or float in [0,1
         with Timer(dev) as t:
             xc, pc = (torch.cat([xr, mu.x]), torch.cat([p_real, p_mix])) if cvae_data == 'real+mixup' else (xr, p_real)
             yc = pc.argmax(1); seen = _check_coverage(yc, n_classes)
-            net, hist = train_cvae(xc, yc, n_classes, cvae_epochs, cvae_bs, cvae_lr, latent, seed=seed)
+            net, hist = train_cvae(xc, yc, n_classes, cvae_epochs, cvae_bs, cvae_lr, latent, seed=seed, progress=progress)
         times['cvae_train_s'] = t.elapsed
         n = len(mu.x_dropped) if n_gen is None else n_gen
         with Timer(dev) as t:
@@ -323,7 +323,7 @@ class FSBBT(Method):
         cfg, P, spec, dev = self.cfg, self.p, self.spec, self.dev
         set_seed(cfg.seed)
         pool = self.stage('pool', lambda: fsbbt_pool(self.data.fs.unlabeled, self.teacher, spec.n_classes, self.tfm(), P.n_mix, P.alpha, P.thr, P.cvae,
-                                                     P.n_gen, P.cvae_data, P.cvae_epochs, P.cvae_bs, P.cvae_lr, P.latent, seed=cfg.seed, device=dev))
+                                                     P.n_gen, P.cvae_data, P.cvae_epochs, P.cvae_bs, P.cvae_lr, P.latent, seed=cfg.seed, device=dev, progress=cfg.progress))
         self.pool = pool
         self.notify('after_synthesis', synth=pool)   # dashboards: the grids of `pool_samples(cb.synth)`
         hist = _History()

@@ -8,7 +8,7 @@ import math, warnings
 from dataclasses import dataclass, field
 from functools import partial
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import FskdError, RunResult, Timer, set_seed, default_device
+from ..core import FskdError, RunResult, Timer, set_seed, default_device, progress_bar
 from ..data import DeviceLoader, Split, get_spec, input_tfm, load_split, load_sample
 from ..models import get_model
 from ..teacher import Teacher
@@ -306,12 +306,13 @@ KD3_PRESETS = {
     'small': dict(_COMMON, **MTE_PRESETS['small'], web_n=30_000, epochs=5, bs=128, lr=.05),
     'paper': dict(_COMMON, **MTE_PRESETS['paper'], web_n=ByDataset(cifar10=100_000, default=30_000), epochs=ByDataset(cifar10=60, default=5),
                   bs=ByDataset(cifar10=256, default=128), lr=ByDataset(cifar10=.1, default=.05))}
+KD3_PRESETS['lesson'] = dict(KD3_PRESETS['small'], **MTE_PRESETS['lesson'])   # the small run without the end-of-run MTE: ~20 s on MNIST
 
 class KD3(Method):
     "KD^3 (reconstructed): web pool + white-box teacher → dynamic selection, feature/classifier alignment, MixDistribution."
     name, title, access, loss, Config = 'kd3', 'KD^3', 'white_box', 'fskd_nb.methods.kd3.KD3Loss', KD3Config
     presets, uses_shots, live = KD3_PRESETS, False, True
-    durations = dict(smoke='~7 s', small='~20 s', paper='~20 s (MNIST); CIFAR-10: a GPU job')
+    durations = dict(smoke='~7 s', lesson='~20 s', small='~20 s', paper='~20 s (MNIST); CIFAR-10: a GPU job')
     def attach_data(self, cfg):
         "Your data is the web pool: a `WebPool`, or any images `as_data` takes (with their test set)."
         if isinstance(self.user_data, WebPool): self.user_splits = None; return cfg
@@ -335,7 +336,8 @@ class KD3(Method):
             pool = self.pool
             if pool is None: pool = self.pool = load_web_pool(spec.name, P.web_n, P.mix, cfg.seed, cfg.sample, cfg.data_root, cfg.download, dev)
             t_tfm = input_tfm(spec.name, teacher.model.__class__.__name__.lower(), augment=False)
-            with torch.no_grad(): tl, tf = map(torch.cat, zip(*[teacher.features(t_tfm(b.to(dev)), phase='distill') for b in pool.x.split(1000)]))
+            bar = progress_bar(pool.x.split(1000), desc='teacher labels (distill)', progress=cfg.progress, unit='chunk', leave=False)
+            with torch.no_grad(): tl, tf = map(torch.cat, zip(*[teacher.features(t_tfm(b.to(dev)), phase='distill') for b in bar]))
             xf = torch.cat([tfm(b.to(dev)) for b in pool.x.split(1000)])
         self.notify('after_synthesis', synth=_Labelled(pool.x, tl.softmax(1)))   # dashboards: the pool with the teacher's labels
         set_seed(cfg.seed)

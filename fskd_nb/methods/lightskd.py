@@ -155,6 +155,7 @@ LIGHTSKD_PRESETS = {
     'small': dict(_COMMON, n_train=10_000, epochs=10, bs=128, lr=.1, student='resnet8'),
     'paper': dict(_COMMON, n_train=None, epochs=200, bs=128, lr=.1, milestones=(.3, .6, .8), student='resnet18',
                   augment=ByDataset(cifar10='rrc', cifar100='rrc', default='standard'))}
+LIGHTSKD_PRESETS['lesson'] = dict(_COMMON, n_train=1000, epochs=20, bs=128, lr=.1, student='resnet8', eval_every=10)   # 100 images per class: ~25 s a run
 
 def _train_tfm(dataset:str, arch:str, augment:str):
     "The training transform: 'standard' (the dataset's), 'rrc' (RandomResizedCrop(0.08, 1) + flip) or 'none'."
@@ -166,7 +167,7 @@ class LightSKD(Method):
     "LightSKD: self-distillation with DRG (the adapter on h2 teaches the output) and DSR (the previous batch's sorted logits); no teacher."
     name, title, access, loss, Config = 'lightskd', 'LightSKD', 'none', 'fskd_nb.methods.lightskd.SelfDistill.loss', LightSKDConfig
     presets, uses_shots, live = LIGHTSKD_PRESETS, False, True
-    durations = dict(smoke='~17 s', small='~2.5 min', paper='CIFAR-100, 200 epochs of ResNet-18: a GPU job')
+    durations = dict(smoke='~17 s', lesson='~25 s', small='~2.5 min', paper='CIFAR-100, 200 epochs of ResNet-18: a GPU job')
     def load_data(self) -> RunData:
         "The labelled training split (or a balanced subset of `n_train` images, drawn with the run's seed) and the test split."
         cfg, P, spec = self.cfg, self.p, self.spec
