@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse, sys, os
 from pathlib import Path
+from . import __version__
 
 # %% auto #0
 __all__ = ['TEACHER_HELP', 'parser', 'cmd_distill', 'cmd_teacher', 'cmd_serve', 'cmd_results', 'demo', 'cmd_demo', 'main']
@@ -63,6 +64,7 @@ class _Parser(argparse.ArgumentParser):
 def parser() -> argparse.ArgumentParser:
     "The `fskd` argument parser."
     p = _Parser(prog='fskd', description='fskd_nb: few-shot, black-box, zero-shot and self knowledge distillation.')
+    p.add_argument('--version', action='version', version=f'fskd_nb {__version__}')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
     d = sub.add_parser('demo', help='Student-Alone vs Standard-KD through a black-box teacher (embedded MNIST sample if no dataset)')
     d.add_argument('--epochs', type=int, default=100); d.add_argument('--device', default=None); d.add_argument('--out', default=None)

@@ -407,7 +407,8 @@ class Dashboard:
                  q_max:float=.6, # the q slider's range is [0, q_max] (above ~0.6 most thresholds sit at their 0.99 clamp)
                  projector:bool=False, # large type and full-width panels, for a room
                  **monitor_kw): # passed to `Monitor` (n_show, mte_every, mte_images, mte_steps, n_probe)
-        import ipywidgets as W   # only here: the library itself never needs Jupyter
+        try: import ipywidgets as W   # only here: the library itself never needs Jupyter
+        except ImportError: raise FskdError("the live dashboard needs ipywidgets: pip install 'fskd_nb[dashboard]' (outside a notebook, live() writes PNG snapshots and needs nothing more)") from None
         from fskd_nb.run import resolve
         if cfg.method not in live_methods(): raise FskdError(f"{cfg.method} has no live view (it takes no callbacks); live methods: {', '.join(live_methods())}")
         _, p = resolve(cfg)
