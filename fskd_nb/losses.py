@@ -65,8 +65,8 @@ def hinton_kd(logits_s:torch.Tensor, # student logits [B,K]
 
 # %% ../nbs/04_losses.ipynb #7be54fed
 def at_map(a:torch.Tensor) -> torch.Tensor:
-    "Attention map: channel-mean of squares, flattened, L2-normalised per sample → [B, H·W]."
-    return F.normalize(a.pow(2).mean(1).flatten(1), dim=1)
+    "Attention map: channel-mean of squares, flattened, L2-normalised per sample → [B, H·W] (float32, also under bf16 autocast)."
+    return F.normalize(a.float().pow(2).mean(1).flatten(1), dim=1)
 
 def at_loss(a_s:torch.Tensor, a_t:torch.Tensor) -> torch.Tensor:
     "Mean squared difference of the attention maps of one student and one teacher activation."

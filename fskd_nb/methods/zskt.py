@@ -121,7 +121,7 @@ class Generator(nn.Module):
 # %% ../../nbs/10_methods.zskt.ipynb #8ff69bbc
 def zskt_kl(s_logits, t_logits):
     "KL(T ‖ S) at τ = 1 with the element-wise mean reduction ZSKT's β is calibrated to, from log-probabilities (`kd_kl`)."
-    return kd_kl(s_logits, t_logits, reduction='elementwise_mean', t2=False, logits=True)
+    return kd_kl(s_logits.float(), t_logits.float(), reduction='elementwise_mean', t2=False, logits=True)   # float32, also under bf16 autocast
 
 def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None):
     "One pseudo-batch: a generator step maximising KL(T‖S), then `n_s` student steps minimising KL + β·ΣAT."
