@@ -111,6 +111,7 @@ def _teacher_input(v:str|None):
 def cmd_distill(a) -> int:
     from fskd_nb.run import RunConfig, get_method, run_seeds
     from fskd_nb.core import summarize, pm_table, result_row, atomic_write, ensure_dir, FskdError
+    from fskd_nb import dist
     M = get_method(a.method)
     if os.sep in a.dataset or Path(a.dataset).exists(): raise FskdError(f"--dataset takes a built-in name; for your own images ({a.dataset!r}) use --data")
     if a.resume and a.out and Path(a.out) != Path(a.resume): raise FskdError(f"--resume {a.resume} continues the run in that folder; drop --out {a.out}")
@@ -132,8 +133,9 @@ def cmd_distill(a) -> int:
     first = M(cfg, **kw)   # every setting checked before anything runs (an unknown key, a wrong type, an out-of-range value)
     if len(set(a.seed)) != len(a.seed): raise FskdError(f"--seed {' '.join(map(str, a.seed))} repeats a seed; give each seed once")
     if a.record and len(a.seed) > 1: raise FskdError("--record saves one run's answers: give one --seed")
-    took = M.durations.get(a.config)
-    if took: print(f"fskd: {a.method}, {a.config} config: {took} per run on a 2-core laptop CPU"
+    took, main = M.durations.get(a.config), dist.is_main()   # under torchrun the first process speaks for the run
+    if a.live is not None and dist.launched(): raise FskdError("--live watches a run of one process; drop torchrun, or drop --live")
+    if took and main: print(f"fskd: {a.method}, {a.config} config: {took} per run on a 2-core laptop CPU"
                    + ("; --config small finishes in minutes" if a.config == 'paper' else ''), flush=True)
     ensure_dir(out)
     if a.live is not None:
@@ -142,6 +144,7 @@ def cmd_distill(a) -> int:
         if a.live <= 0: raise FskdError(f"--live takes seconds between snapshots (> 0), got {a.live}")
         rs = [run_watched(cfg, [Monitor([Snapshots(Path(out)/'live', every=a.live)], every=a.live)], **kw)]
     else: rs = [first.run()] if len(a.seed) == 1 else run_seeds(cfg, a.seed, **kw)
+    if not main: return 0
     import pandas as pd
     df = pd.DataFrame([result_row(r) for r in rs])
     print(df[['method', 'dataset', 'seed', 'acc_last', 'acc_best', 'agreement', 'mte', 'queries_total', 'wall_s']].to_string(index=False))

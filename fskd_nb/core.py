@@ -26,8 +26,9 @@ def default_device(device:str|torch.device|None=None, # 'cuda', 'cuda:1', 'mps',
                   ) -> torch.device:
     "The device to run on: `device`, else `$FSKD_DEVICE`, else cuda > mps > cpu."
     device = device or os.environ.get('FSKD_DEVICE') or None
+    lr = os.environ.get('LOCAL_RANK') if int(os.environ.get('WORLD_SIZE', '1')) > 1 else None   # one of several processes (torchrun): its own GPU
     if device is None:
-        if torch.cuda.is_available(): return torch.device('cuda')
+        if torch.cuda.is_available(): return torch.device('cuda', int(lr)) if lr is not None else torch.device('cuda')
         if getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available(): return torch.device('mps')
         return torch.device('cpu')
     try: dev = torch.device(device)
@@ -35,6 +36,7 @@ def default_device(device:str|torch.device|None=None, # 'cuda', 'cuda:1', 'mps',
     if dev.type not in ('cpu', 'cuda', 'mps'): raise FskdError(f"device {str(device)!r} is not supported; use cpu, cuda, cuda:N or mps")
     if dev.type == 'cuda' and not torch.cuda.is_available():
         raise FskdError(f"device {str(device)!r} requested but CUDA is not available here; use --device cpu (or leave it out)")
+    if dev.type == 'cuda' and dev.index is None and lr is not None: dev = torch.device('cuda', int(lr))
     if dev.type == 'mps' and not (getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available()):
         raise FskdError(f"device {str(device)!r} requested but MPS is not available here; use --device cpu")
     return dev
@@ -83,7 +85,8 @@ class Timer:
 
 # %% ../nbs/00_core.ipynb #pgb00002
 def show_progress(progress:bool|None=None) -> bool:
-    "Whether to draw progress bars: `progress` if given, else on unless $CI is set."
+    "Whether to draw progress bars: `progress` if given, else on unless $CI is set; never on the 2nd, 3rd... process of a `torchrun` run."
+    if os.environ.get('RANK', '0') != '0': return False   # one bar per run, drawn by the first process
     return not os.environ.get('CI') if progress is None else bool(progress)
 
 def progress_bar(it=None, # an iterable to wrap (or None, and call `.update(n)`)

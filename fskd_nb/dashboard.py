@@ -43,12 +43,12 @@ class Monitor(Callback):
                  every:float=1., # seconds between snapshots, at most (checked at every step: one clock read)
                  n_show:int=8, # images per class in the samples grid
                  mte_every:int=200, # student steps between boundary probes (0: only at the end of training)
-                 probe_share:float=.02, # the probes may take at most this share of the run's time so far (later ones wait)
+                 share:float=.02, # snapshots and probes together may take at most this share of the run's time so far (later ones wait)
                  mte_images:int=10, mte_steps:int=20, # agreeing probe images the MTE uses; steps per transition curve
                  n_probe:int=500, # fixed test images (seed 0): probe accuracy, agreement, and the MTE's images
                  z_show:int=100): # latents the samples grid draws from a generator without its own batch (ZSKT)
         self.sinks, self.every, self.n_show, self.mte_every, self.mte_images, self.mte_steps = list(sinks), every, n_show, mte_every, mte_images, mte_steps
-        self.n_probe, self.z_show, self.probe_share, self.probe_s = n_probe, z_show, probe_share, 0.
+        self.n_probe, self.z_show, self.share, self.busy_s = n_probe, z_show, share, 0.   # busy_s: seconds the training thread spent on the monitor
         self._pause, self._stop = threading.Event(), threading.Event()
         self.teacher = self.gan = self.G = self.model = self.learn = self.synth = self.probe = self.t0 = None
         self.phase, self.steps, self.student_steps, self.q = 'idle', 0, 0, None
@@ -126,14 +126,18 @@ def _step(self:Monitor, student:bool=False):
     if self._stop.is_set(): self.phase = f'{self.phase}: stopped'; raise CancelFitException()
     if student:
         self.student_steps += 1
-        if self.mte_every and self.student_steps % self.mte_every == 0 and self.probe_s <= self.probe_share * (time.monotonic() - self.t0):
-            self.probe_boundary()
-    if time.monotonic() - self._t >= self.every: self.snapshot()
+        if self.mte_every and self.student_steps % self.mte_every == 0 and self.within(): self.probe_boundary()
+    if time.monotonic() - self._t >= self.every and self.within(): self.snapshot()
+
+def _within(self:Monitor) -> bool:
+    "Has the monitor's work so far taken at most `share` of the run's time?"
+    now = time.monotonic(); return self.busy_s <= self.share * (now - (self.t0 or now))
 
 def _after_gan_step(self:Monitor): self.step()
 def _after_batch(self:Monitor): self.step(student=True)
 def _after_pseudo_batch(self:Monitor): self.step(student=True)
 Monitor.step, Monitor.after_gan_step, Monitor.after_batch, Monitor.after_pseudo_batch = _step, _after_gan_step, _after_batch, _after_pseudo_batch
+Monitor.within = _within
 
 # %% ../nbs/13_dashboard.ipynb #cbc1c488
 def _probe_boundary(self:Monitor):
@@ -151,7 +155,7 @@ def _probe_boundary(self:Monitor):
         row.update(mte=mte(pA, pB, self.mte_steps), n=len(i))
         self.curve_ab = tuple(p.reshape(-1, p.shape[-1]).cpu().numpy() for p in (pA, pB))
     self.boundary.append(row); self.v['boundary'] += 1; self.v['curves'] += 1
-    self.probe_s += time.monotonic() - t0
+    self.busy_s += time.monotonic() - t0
 Monitor.probe_boundary = _probe_boundary
 
 # %% ../nbs/13_dashboard.ipynb #1dab42c0
@@ -184,7 +188,7 @@ def _selection(self:Monitor) -> dict|None:
 
 def _snapshot(self:Monitor, final:bool=False) -> dict:
     "Copy the state the panels draw (on the training thread, so nothing changes under a reader) and hand it to every sink."
-    self._t = time.monotonic()
+    self._t = t_start = time.monotonic()
     samples = _live_samples(self)
     if samples is not self.samples: self.samples = samples; self.v['samples'] += 1
     L, T = self.learn, self.teacher
@@ -200,6 +204,7 @@ def _snapshot(self:Monitor, final:bool=False) -> dict:
                 ledger=dict(by_phase=T.ledger.as_dict(), charged=T.ledger.charged, budget=T.ledger.budget) if T is not None else None,
                 result=self.result, error=None if self.error is None else f'{type(self.error).__name__}: {self.error}')
     for s in self.sinks: s(snap)
+    self.busy_s += time.monotonic() - t_start
     return snap
 Monitor.snapshot = _snapshot
 
@@ -402,8 +407,8 @@ class Dashboard:
     "A live ipywidgets dashboard over one run: four panels, Start / Pause / Stop and DivBFKD's q slider; training runs in a thread."
     panels = tuple(DRAW)
     def __init__(self, cfg, # a `RunConfig` of a live method (see `live_methods`)
-                 every:float=1., # seconds between refreshes of the text and the samples grid, at most
-                 max_share:float=.03, # the plots may take at most this share of wall time (their refresh interval adapts)
+                 every:float=1., # seconds between refreshes of the text, at most
+                 max_share:float=.02, # drawing (the samples grid and the plots) may take at most this share of wall time (its refresh interval adapts)
                  q_max:float=.6, # the q slider's range is [0, q_max] (above ~0.6 most thresholds sit at their 0.99 clamp)
                  projector:bool=False, # large type and full-width panels, for a room
                  **monitor_kw): # passed to `Monitor` (n_show, mte_every, mte_images, mte_steps, n_probe)
@@ -491,16 +496,16 @@ def _render_loop(self:Dashboard):
         elif done: break
 
 def _render(self:Dashboard, snap:dict, plots:bool=True):
-    "Update the widgets from a snapshot: text and samples always, the plots (changed ones only) when `plots`."
-    if self._drawn.get('samples') != snap['v']['samples']: self.samples.value = samples_html(snap['samples']); self._drawn['samples'] = snap['v']['samples']
+    "Update the widgets from a snapshot: the text always; the samples grid and the plots (changed ones only) when `plots`."
     if plots:
         t0 = time.monotonic()
+        if self._drawn.get('samples') != snap['v']['samples']: self.samples.value = samples_html(snap['samples']); self._drawn['samples'] = snap['v']['samples']
         for k in self.images:
             if self._drawn.get(k) == snap['v'][k]: continue
             png = DRAW[k](snap[k]); self._drawn[k] = snap['v'][k]
             if png: self.images[k].value = png; self.images[k].layout.display = None
         dt = time.monotonic() - t0
-        if dt > .01: self.plot_every = dt / self.max_share; self._next = t0 + self.plot_every   # the plots' share of wall time ≤ max_share
+        if dt > .01: self.plot_every = dt / self.max_share; self._next = t0 + self.plot_every   # drawing's share of wall time ≤ max_share
     col = 'red' if snap['error'] else ('#b60' if snap['paused'] or snap['stopped'] else 'black')
     pe = f' · plots refresh every ≥ {self.plot_every:.0f} s' if self.plot_every and not snap['final'] else ''
     self.status.value = f'<span style="color:{col}">{status_line(snap)}{pe}</span>'

@@ -8,13 +8,14 @@ import os, sys, time, math
 from functools import partial
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
-from .core import FskdError, CheckpointError, default_device, atomic_torch_save, rng_state, set_rng_state, progress_bar
+from .core import FskdError, CheckpointError, default_device, atomic_torch_save, rng_state, set_rng_state, progress_bar, show_progress
+from .dist import ddp, shard, shared, world, all_sum, is_main
 
 # %% auto #0
 __all__ = ['LEARNER_EVENTS', 'RUN_EVENTS', 'EVENTS', 'CKPT_FORMAT', 'CancelFitException', 'CancelEpochException',
-           'CancelBatchException', 'Callback', 'notify', 'multistep', 'cosine', 'sgd', 'Learner', 'ProgressCallback',
-           'save_checkpoint', 'load_checkpoint', 'SaveCheckpoint', 'Checkpoint', 'StopAfter', 'MixedPrecision',
-           'ChannelsLast', 'GradClip']
+           'CancelBatchException', 'Callback', 'notify', 'multistep', 'cosine', 'sgd', 'DataParallel', 'Learner',
+           'ProgressCallback', 'save_checkpoint', 'load_checkpoint', 'SaveCheckpoint', 'Checkpoint', 'StopAfter',
+           'MixedPrecision', 'ChannelsLast', 'GradClip']
 
 # %% ../nbs/05_learner.ipynb #bbd2efa1
 LEARNER_EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_pred', 'after_loss', 'before_step',
@@ -62,6 +63,20 @@ def sgd(lr:float=1e-2, momentum:float=0.9, wd:float=5e-4):
     "SGD with momentum and weight decay (the papers' default optimiser)."
     return partial(torch.optim.SGD, lr=lr, momentum=momentum, weight_decay=wd)
 
+# %% ../nbs/05_learner.ipynb #dp000002
+class DataParallel(Callback):
+    "Under `torchrun`: the model in `DistributedDataParallel`, each process on its shard of every batch (its loss weighted by the shard's share)."
+    order = -15   # after MixUpAffine (-30) and ChannelsLast (-20), before MixedPrecision (-10)
+    def before_fit(self):
+        if shared(): self.learn.net = ddp(self.learn.model)
+    def before_batch(self):
+        L = self.learn
+        if not shared(): return
+        n = len(L.xb); sl = shard(n)
+        L.xb, L.yb = L.xb[sl], tuple(t[sl] if isinstance(t, torch.Tensor) and len(t) == n else t for t in L.yb)
+        L.grad_scale = len(L.xb) * world() / n if n >= world() else 1.   # a batch smaller than the processes: one image each
+    def after_fit(self): self.learn.net = self.learn.model
+
 # %% ../nbs/05_learner.ipynb #9997bcd6
 class Learner:
     "Train `model` on batches from `dl` with `loss_func(pred, *targets)`, driving callbacks `cbs`."
@@ -73,8 +88,8 @@ class Learner:
         self.model, self.dl, self.loss_func = model.to(self.device), dl, loss_func
         self.opt, self.sched_func, self.sched = opt_func([p for p in model.parameters() if p.requires_grad]), sched_func, None
         self.cbs, self.rows, self.epoch, self.cancelled, self._stop, self._resume = [], [], 0, False, False, None
-        if progress is None: progress = not os.environ.get('CI')
-        self.add_cbs(list(cbs) + ([ProgressCallback()] if progress else []))
+        self.net, self.grad_scale = self.model, 1.   # what the batches go through (the model, or its data-parallel wrapper); the loss's weight in backward
+        self.add_cbs(list(cbs) + [DataParallel()] + ([ProgressCallback()] if show_progress(progress) else []))
     def add_cbs(self, cbs):
         for cb in cbs: cb.learn = self; self.cbs.append(cb)
         self.cbs.sort(key=lambda c: c.order)
@@ -86,9 +101,9 @@ class Learner:
 def _one_batch(self:Learner):
     "Forward, loss, backward, step for `self.xb`/`self.yb`."
     self('before_batch')
-    self.pred = self.model(self.xb); self('after_pred')
+    self.pred = self.net(self.xb); self('after_pred')
     self.loss = self.loss_func(self.pred, *self.yb); self('after_loss')
-    self.opt.zero_grad(set_to_none=True); self.loss.backward(); self('before_step')
+    self.opt.zero_grad(set_to_none=True); (self.loss * self.grad_scale if self.grad_scale != 1 else self.loss).backward(); self('before_step')
     self.opt.step()
     if self.sched is not None: self.sched.step()
     self('after_step')
@@ -103,6 +118,7 @@ def _one_epoch(self:Learner):
         except CancelBatchException: continue
         finally: self('after_batch')
         tot += self.loss.detach().float() * len(self.xb); n += len(self.xb)
+    tot, n = all_sum(torch.stack([tot, tot.new_tensor(float(n))])) if shared() else (tot, n)   # under torchrun: over every process's images
     self.log['train_loss'] = (tot / max(n, 1)).item()   # one host sync per epoch
 Learner.one_batch, Learner.one_epoch = _one_batch, _one_epoch
 
@@ -163,7 +179,8 @@ def _cb_states(self:Learner) -> dict: return {k: {a: getattr(cb, a, None) for a 
 def save_checkpoint(self:Learner, path:str|Path,
                     epoch_done:bool=False, # called at the end of an epoch (in `after_epoch`): `fit` can continue exactly after it
                    ) -> Path:
-    "Atomically save model, optimiser, schedule, epoch, history, the random state (global and the loader's) and callbacks' `state_attrs`."
+    "Atomically save model, optimiser, schedule, epoch, history, the random state (global and the loader's) and callbacks' `state_attrs` (under `torchrun`: the first process writes)."
+    if not is_main(): return Path(path)   # every process holds the same weights: one file, written once
     gen = getattr(self.dl, 'gen', None)
     return atomic_torch_save({'format': CKPT_FORMAT, 'model': self.model.state_dict(), 'opt': self.opt.state_dict(),
                               'sched': self.sched.state_dict() if self.sched is not None else None,

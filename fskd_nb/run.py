@@ -13,6 +13,7 @@ from .data import Split, DatasetSpec, load_split, load_sample, few_shot, get_spe
 from .models import get_model
 from .teacher import Teacher, MODES, QueryBudgetExceeded
 from .learner import Learner, Checkpoint, sgd, MixedPrecision, ChannelsLast, notify
+from . import dist
 from .metrics import TestAccuracy, evaluate
 from .transition import agreeing_images, transition_curves, mte
 
@@ -213,6 +214,8 @@ def _check_run(cfg:RunConfig):
         if v is not None: setattr(cfg, f.name, check_value(f.name, v, hints[f.name], f.metadata))
     if not isinstance(cfg.params, dict): raise ConfigError(f"params must be a dict of method settings, not {type(cfg.params).__name__}")
     default_device(cfg.device)   # an unknown or absent device is an error now, before any work
+    if cfg.record and dist.launched():
+        raise ConfigError("--record writes one file of every answer from one process; record in a run of one process (without torchrun)")
     if cfg.record:   # a recording is written at the end: a folder it cannot go to is an error now, not after the run
         if Path(cfg.record).expanduser().is_dir(): raise ConfigError(f"--record {cfg.record} is a folder; give a file name, e.g. {Path(cfg.record)/'answers.pt'}")
         try: ensure_dir(Path(cfg.record).expanduser().parent)
@@ -300,6 +303,7 @@ def _same_run(a:dict, b:dict) -> list:
 def _run(self:Method) -> RunResult:
     "The template: teacher → data → the method's stages (`fit`) → evaluation → the saved result."
     cfg, rec = self.cfg, None
+    dist.init(cfg.device)   # under torchrun: join the other processes (see `fskd_nb.dist`); alone: nothing
     if cfg.resume and cfg.out:
         done = finished(cfg)
         if done is not None: return done   # this seed finished before: kept as it is
@@ -308,8 +312,10 @@ def _run(self:Method) -> RunResult:
         if cfg.resume and (out/'run.json').exists():
             diff = _same_run(json.loads((out/'run.json').read_text()), conf)
             if diff: raise ConfigError(f"--resume {cfg.out}: that run had other settings ({', '.join(diff)}); resume with the same ones, or use a new --out")
-        if not cfg.resume: shutil.rmtree(out/'checkpoints', ignore_errors=True); (out/'failed.json').unlink(missing_ok=True)
-        atomic_write(out/'run.json', json.dumps(conf, indent=1, sort_keys=True) + '\n')
+        if dist.is_main():   # one process writes
+            if not cfg.resume: shutil.rmtree(out/'checkpoints', ignore_errors=True); (out/'failed.json').unlink(missing_ok=True)
+            atomic_write(out/'run.json', json.dumps(conf, indent=1, sort_keys=True) + '\n')
+        dist.barrier()
     try:
         with Timer(cfg.device) as t:
             self.teacher = self.load_teacher()
@@ -320,9 +326,10 @@ def _run(self:Method) -> RunResult:
             self.notify('before_run', teacher=self.teacher, cfg=self.cfg, test=self.data.test, tfm=self.tfm())
             try: extra = self.fit() or {}
             except QueryBudgetExceeded as e: raise QueryBudgetExceeded(self._stage_failed(e)) from None
-        r = self.finish(t, extra)
+        r = self.finish(t, extra) if not dist.shared() else self.finish_main(t, extra)
     finally:   # whatever happens, the answers bought so far are kept for a resume
         if hasattr(rec, 'flush'): rec.flush()
+    if not dist.is_main(): self.notify('after_run', result=r); return r
     if cfg.out and self.resumed: atomic_write(Path(cfg.out)/'resumed.json', json.dumps(self.resumed) + '\n')
     if cfg.out and not r.extra.get('failed'):   # the run is whole: its checkpoints are spent
         shutil.rmtree(Path(cfg.out)/'checkpoints', ignore_errors=True); (Path(cfg.out)/'failed.json').unlink(missing_ok=True)
@@ -333,10 +340,22 @@ def _stage_failed(self:Method, e:Exception) -> str:
     "A budget or cap reached inside a stage: record it in `out`/failed.json; the message says what is kept and how to finish."
     where = f" (in the {self.at} stage)" if self.at != 'start' else ''
     if not self.cfg.out: return f"{e}{where}; with --out DIR the finished stages and the answers bought are kept for --resume"
-    atomic_write(Path(self.cfg.out)/'failed.json', json.dumps(dict(stage=self.at, error=str(e)), indent=1) + '\n')
+    if dist.is_main(): atomic_write(Path(self.cfg.out)/'failed.json', json.dumps(dict(stage=self.at, error=str(e)), indent=1) + '\n')
     return (f"{e}{where}; the answers bought and the finished stages are kept in {self.cfg.out}: "
             f"finish with --resume {self.cfg.out} (Python: resume=True) and a larger --budget or --cap")
 Method._stage_failed = _stage_failed
+
+def _finish_main(self:Method, timer:Timer, extra:dict) -> RunResult:
+    "Under torchrun: `finish` (the evaluation, the MTE, the saved result) on the first process alone; every process returns its result (or raises its error)."
+    r = err = None
+    if dist.is_main():
+        try:
+            with dist.solo(): r = self.finish(timer, extra)
+        except Exception as e: err = e
+    r, err = dist.broadcast((r, err))
+    if err is not None: raise err
+    return r
+Method.finish_main = _finish_main
 
 def _probe_teacher(self:Method) -> float|None:
     "Ask the teacher about `cfg.probe` test images drawn once (phase eval); warn if it is right on fewer than twice chance. Returns its accuracy."
@@ -344,7 +363,7 @@ def _probe_teacher(self:Method) -> float|None:
     if t is None or not cfg.probe: return None
     n, K = min(cfg.probe, len(test)), self.spec.n_classes
     i = torch.randperm(len(test), generator=torch.Generator().manual_seed(0))[:n]   # the same images for every run and seed (a split may be sorted by class)
-    with torch.no_grad(): p = t(self.tfm()(test.x[i].to(self.dev)), phase='eval')
+    with torch.no_grad(): p = t.label_set(test.x[i], self.tfm(), 'eval', device=self.dev)   # under torchrun: each image asked once
     right = int((p.argmax(1).cpu() == test.y[i]).sum()); self.teacher_probe = dict(images=n, acc=right / n)
     if right / n < 2 / K:
         import warnings
@@ -378,8 +397,10 @@ def _load_teacher(self:Method) -> Teacher|None:
     own = isinstance(src, Teacher)   # a Teacher you made keeps its own mode: the run never widens the access you granted
     cache = None
     if cfg.out and not own and cfg.teacher_mode != 'white_box':   # the answers bought are kept in the run folder: a resumed run never pays twice
-        cache = Path(cfg.out)/'answers.pt'
-        if not cfg.resume: cache.unlink(missing_ok=True)
+        cache = Path(cfg.out)/('answers.pt' if dist.is_main() else f'answers.{dist.rank()}.pt')   # under torchrun: one file per process
+        if not cfg.resume and dist.is_main():
+            for f in cache.parent.glob('answers*.pt'): f.unlink(missing_ok=True)
+        dist.barrier()
     t = as_teacher(src, mode=None if own else cfg.teacher_mode, budget=cfg.budget, k=None if own else cfg.topk, device=cfg.device,
                    record=cfg.record, cap=cfg.cap, cache=cache, every=cfg.checkpoint_every)
     if own: cfg.teacher_mode, cfg.topk = t.mode, t.k
@@ -511,7 +532,7 @@ def _checkpoint(self:Method, name:str, state:dict):
     p = self.ckpt(name)
     if p is None: return
     led = self.teacher.ledger if self.teacher is not None else None
-    atomic_torch_save(dict(format=STAGE_FORMAT, state=_pack(state), rng=rng_state(), ledger=led.state_dict() if led else None), p)
+    if dist.is_main(): atomic_torch_save(dict(format=STAGE_FORMAT, state=_pack(state), rng=rng_state(), ledger=led.state_dict() if led else None), p)
     self._t_saved = time.perf_counter()
 
 def _restore(self:Method, name:str) -> dict|None:
@@ -524,7 +545,7 @@ def _restore(self:Method, name:str) -> dict|None:
     set_rng_state(d['rng'])
     if d['ledger'] is not None and self.teacher is not None: self.teacher.ledger.load_state_dict(d['ledger'])
     self.resumed.append(name)
-    if self.cfg.progress is not False: print(f"resumed: {name} from its checkpoint", flush=True)
+    if self.cfg.progress is not False and dist.is_main(): print(f"resumed: {name} from its checkpoint", flush=True)
     return _unpack(d['state'])
 
 def _stage(self:Method, name:str, fn):
@@ -542,7 +563,7 @@ def _fit_learner(self:Method, L:Learner, epochs:int, name:str='student'):
             L.load(p)
             if L._resume is not None:
                 self.resumed.append(f'{name}: after epoch {L.epoch + 1}')
-                if self.cfg.progress is not False: print(f"resumed: {name} after epoch {L.epoch + 1} of {epochs}", flush=True)
+                if self.cfg.progress is not False and dist.is_main(): print(f"resumed: {name} after epoch {L.epoch + 1} of {epochs}", flush=True)
     return L.fit(epochs)
 Method.ckpt, Method.due, Method.checkpoint, Method.restore, Method.stage, Method.fit_learner = _ckpt, _due, _checkpoint, _restore, _stage, _fit_learner
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import FskdError, CheckpointError, atomic_torch_save, progress_bar
+from .dist import shared, all_sum, map_shards, world
 from .models import Activations
 
 # %% auto #0
@@ -46,14 +47,16 @@ class QueryLedger:
     @property
     def remaining(self) -> int|None: return None if self.budget is None else self.budget - self.charged
     def charge(self, phase:str, n:int):
-        "Record `n` images in `phase`; raise `QueryBudgetExceeded` (recording nothing) if that would pass the budget."
+        "Record `n` images in `phase`; raise `QueryBudgetExceeded` (recording nothing) if that would pass the budget. Under `torchrun`, `n` is summed over the processes."
+        if shared(): n, sent = all_sum([n, int(n > 0)]); calls = max(sent, 1)   # every process records the whole run's query
+        else: calls = 1
         if self.cap is not None and self.total + n > self.cap:
             raise QueryBudgetExceeded(f"hard cap reached: {self.total} of {self.cap} images sent to the teacher (all phases) and this {phase!r} call "
                                       f"needs {n} more; raise the cap (--cap) or query fewer images")
         if phase not in self.exempt and self.budget is not None and self.charged + n > self.budget:
             raise QueryBudgetExceeded(f"query budget exhausted: {self.charged} of {self.budget} images used and this {phase!r} call needs {n} more; "
                                       f"raise the budget (--budget) or query fewer images")
-        self.images[phase] += n; self.calls[phase] += 1
+        self.images[phase] += n; self.calls[phase] += calls
     def as_dict(self) -> dict: return dict(self.images)
     def state_dict(self) -> dict: "the counts (for a checkpoint)"; return dict(images=dict(self.images), calls=dict(self.calls))
     def load_state_dict(self, d:dict):
@@ -224,12 +227,12 @@ def _label_set(self:Teacher, x:torch.Tensor, # images [N,...] (uint8 or float, a
                progress:bool|None=False) -> torch.Tensor: # a bar over the images (see `progress_bar`), drawn when there are several chunks
     "Answers [N,K] for a whole image set, queried once per image in chunks of `chunk`."
     dev = x.device if device is None else device
-    chunks = x.split(chunk)
-    bar = progress_bar(total=len(x), desc=f'teacher labels ({phase})', progress=progress and len(chunks) > 1, unit='img', leave=False)
-    out = []
-    for xb in chunks:
-        out.append(self(tfm(xb.to(dev)) if tfm is not None else xb.to(dev), phase=phase)); bar.update(len(xb))
-    bar.close(); return torch.cat(out)
+    bar = progress_bar(total=len(x), desc=f'teacher labels ({phase})', progress=progress and len(x) > chunk, unit='img', leave=False)
+    def ask(xb):
+        xb = xb.to(dev); out = self(tfm(xb) if tfm is not None and len(xb) else xb, phase=phase)
+        bar.update(len(xb) * world()); return out
+    out = map_shards(ask, x, chunk)   # under torchrun each process asks about its own share, and every process gets every answer
+    bar.close(); return out
 Teacher.label_set = _label_set
 
 # %% ../nbs/03_teacher.ipynb #3d66313c
@@ -279,9 +282,11 @@ class Recorder:
                  every:float=30.): # seconds between saves of `cache`
         self.fn, self.answers, self.meta, self.every = fn, {}, {}, every
         self.cache, self.asked, self.reused, self._t = (Path(cache) if cache else None), 0, 0, time.monotonic()
-        if self.cache is not None and self.cache.exists():
-            r = Replay(self.cache); self.meta = r.meta
-            self.answers = {k: r.answers[i] for k, i in r.index.items()}
+        if self.cache is not None:   # with it, the files the other processes of a torchrun run kept (answers.1.pt, ...)
+            for f in [self.cache, *sorted(self.cache.parent.glob(f'{self.cache.stem}.*{self.cache.suffix}'))]:
+                if not f.exists(): continue
+                r = Replay(f); self.meta = self.meta or r.meta
+                self.answers.update({k: r.answers[i] for k, i in r.index.items()})
         self.known = dict(self.answers)   # bought by an earlier run: replayed; this run's own queries all reach the teacher
     def __call__(self, x):
         xt = torch.as_tensor(x)

@@ -21,7 +21,7 @@ def test_monitor_on_other_methods(tmp_path, method, kw):
     "ZSKT (generator images labelled by the teacher in phase metric) and FS-BBT (its pool) feed every panel but selection."
     snaps = []
     r = run_watched(RunConfig(method=method, config='smoke', sample=True, progress=False, **kw),
-                    [Monitor([snaps.append, Snapshots(tmp_path, every=0, echo=None)], every=0, mte_every=2)])
+                    [Monitor([snaps.append, Snapshots(tmp_path, every=0, echo=None)], every=0, mte_every=2, share=1.)])
     last = snaps[-1]
     assert last['final'] and last['phase'] == 'done' and last['result'] is r
     assert last['selection'] is None and len(last['samples']['x']) > 0 and last['boundary']['rows']
@@ -75,10 +75,10 @@ def test_error_in_run_reaches_the_dashboard(tmp_path):
 
 @pytest.mark.skipif(not shutil.which('chromium') and not os.environ.get('CI'), reason='needs /usr/bin/chromium (CI installs it)')
 def test_dashboard_in_a_real_browser():
-    "JupyterLab + Debian's Chromium + Playwright: the demo notebook's dashboard renders, its slider acts on the running GAN."
+    "JupyterLab + Debian's Chromium + Playwright: the demo notebook's dashboard (on its quick settings) renders, its slider acts on the running GAN."
     t = time.time()
     p = subprocess.run(['bash', str(ROOT / '.ci' / 'browser_test.sh')], cwd=ROOT, capture_output=True, text=True, timeout=1200,
-                       env=dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}"))
+                       env=dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}", FSKD_LESSON_SMOKE='1'))   # the demo's quick settings
     print(p.stdout[-3000:]); print(f'browser test wall time {time.time() - t:.1f}s')
     assert p.returncode == 0 and 'BROWSER DASHBOARD TEST OK' in p.stdout, p.stdout[-3000:] + p.stderr[-3000:]
     for f in ('dashboard_running.png', 'dashboard_done_widget.png'): assert (ROOT / '.ci' / 'out' / f).stat().st_size > 10_000

@@ -15,6 +15,7 @@ from ..losses import soft_ce
 from .fsbbt import _History
 from ..dashboard import panel_fig, panel_png
 from ..run import RunConfig, ByDataset, MTE_PRESETS, Method, MethodConfig, param, run_rows
+from ..dist import ddp, shard, gather, world, is_main
 
 # %% auto #0
 __all__ = ['DIVBFKD_PRESETS', 'ABLATION', 'adaptive_thresholds', 'GanGenerator', 'Critic', 'gradient_penalty', 'DivGAN',
@@ -73,9 +74,9 @@ class Critic(nn.Module):
 
 # %% ../../nbs/12_methods.divbfkd.ipynb #gp000001
 def gradient_penalty(D:nn.Module, x_real:torch.Tensor, x_fake:torch.Tensor, # critic, real and fake batches of one shape
-                     gen:torch.Generator|None=None) -> torch.Tensor:
+                     gen:torch.Generator|None=None, eps:torch.Tensor|None=None) -> torch.Tensor: # eps: the ε of each image (default: drawn from `gen`)
     "WGAN-GP term E[(‖∇D(x̂)‖₂ − 1)²] at x̂ = ε·x_real + (1−ε)·x_fake, ε ~ U[0,1] per image."
-    eps = torch.rand(len(x_real), *[1] * (x_real.ndim - 1), device=x_real.device, generator=gen)
+    if eps is None: eps = torch.rand(len(x_real), *[1] * (x_real.ndim - 1), device=x_real.device, generator=gen)
     xh = (eps * x_real + (1 - eps) * x_fake).requires_grad_(True)
     g, = torch.autograd.grad(D(xh).sum(), xh, create_graph=True)
     return (g.flatten(1).norm(2, dim=1) - 1).pow(2).mean()
@@ -111,6 +112,7 @@ class DivGAN:
         C, S = x_real.shape[1], x_real.shape[-1]
         mf = dict(memory_format=torch.channels_last)   # ~2× faster convolutions for G on CPU too
         self.G, self.D = GanGenerator(z_dim, C, S, base).to(self.dev, **mf), Critic(C, S, base, critic_bn).to(self.dev, **mf)
+        self.Gd, self.Dd = ddp(self.G), ddp(self.D)   # under torchrun: data-parallel, gradients averaged across processes
         mk = (lambda ps: torch.optim.RMSprop(ps, lr)) if opt == 'rmsprop' else (lambda ps: torch.optim.Adam(ps, lr, betas=(0.5, 0.9)))
         self.optG, self.optD = mk(self.G.parameters()), mk(self.D.parameters())
         self.q = q
@@ -142,19 +144,22 @@ DivGAN.refresh_pool = _refresh_pool
 # %% ../../nbs/12_methods.divbfkd.ipynb #gan00003
 def _gan_step(self:DivGAN, xr:torch.Tensor):
     "One critic step on a real batch (the teacher labels the fake batch first); a generator step every `n_critic`."
-    G, D = self.G, self.D
-    with torch.no_grad(): xf = G(self.z(len(xr)))
+    G, D, n = self.Gd, self.Dd, len(xr)
+    sl = shard(n); xr = xr[sl]   # under torchrun each process takes its part of the batch; random draws are made whole, then cut
+    with torch.no_grad(): xf = G(self.z(n)[sl])
     if self.select:
-        conf, lab = self.teacher(self.tfm(xf), phase='synthesize').max(1)
-        self._buf.append((xf, lab, conf > self.tau[lab])); self.last_x, self.last_conf, self.last_label = xf, conf, lab
-    D.requires_grad_(True)
+        q = xf if n >= world() or is_main() else xf[:0]   # a batch smaller than the processes: the first asks, each image once
+        conf, lab = self.teacher(self.tfm(q) if len(q) else q, phase='synthesize').max(1); xf_q = q
+        self._buf.append((xf_q, lab, conf > self.tau[lab])); self.last_x, self.last_conf, self.last_label = xf_q, conf, lab
+    self.D.requires_grad_(True)
     w = D(xr).mean() - D(xf).mean()   # the critic's estimate of the Wasserstein distance
-    ld = -w + self.lam_gp * gradient_penalty(D, xr, xf, self.gen)
+    eps = torch.rand(n, *[1] * (xr.ndim - 1), device=xr.device, generator=self.gen)[sl]
+    ld = -w + self.lam_gp * gradient_penalty(D, xr, xf, eps=eps)
     self.optD.zero_grad(set_to_none=True); ld.backward(); self.optD.step()
     self.steps += 1
     if self.steps % self.n_critic == 0:
-        D.requires_grad_(False)
-        lg = -D(G(self.z(len(xr)))).mean()
+        self.D.requires_grad_(False)
+        lg = -self.D(G(self.z(n)[sl])).mean()   # the critic is not trained here: no data-parallel wrapper
         self.optG.zero_grad(set_to_none=True); lg.backward(); self.optG.step(); self._lg = lg.detach()
     self._ld, self._w = ld.detach(), w.detach()
 DivGAN.step = _gan_step
@@ -166,7 +171,7 @@ def _fit_epoch(self:DivGAN) -> dict:
         order = torch.randperm(self.N, device=self.dev, generator=self.gen)
         for b in order.split(self.bs):
             self.step(self.pool[b]); self._cb('after_gan_step')
-        if self._buf: self._cand = tuple(torch.cat(v) for v in zip(*self._buf))
+        if self._buf: self._cand = tuple(gather(torch.cat(v)) for v in zip(*self._buf))   # under torchrun: every process's candidates, on every process
     self.epoch += 1; self.history.append(self.state(t.elapsed)); self._cb('after_gan_epoch')
     return self.history[-1]
 DivGAN.fit_epoch = _fit_epoch
@@ -246,8 +251,8 @@ def synth_set(G:nn.Module, teacher:Teacher, m:int, n_classes:int, tfm=None, # ge
     xs, ps, queried = [], [], 0
     bar = progress_bar(total=int(need.sum()), desc='synthetic set', progress=progress, unit='img', leave=False)
     while queried < max_factor * max(m, 1):
-        x = G(torch.randn(chunk, z_dim, device=dev, generator=gen))
-        p = teacher(tfm(x), phase='synthesize'); queried += chunk
+        x = G(torch.randn(chunk, z_dim, device=dev, generator=gen))   # under torchrun every process makes the whole chunk (the images of one process)...
+        p = gather(teacher(tfm(x[shard(chunk)]), phase='synthesize')); queried += chunk   # ...and asks about its part: each image once
         if balance:
             oh = F.one_hot(p.argmax(1), n_classes)
             rank = (oh.cumsum(0) * oh).sum(1) - 1                       # position of each image within its class in this batch

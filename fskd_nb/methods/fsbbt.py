@@ -15,6 +15,7 @@ from ..teacher import Teacher
 from ..learner import Callback, notify
 from ..losses import soft_ce
 from ..run import RunConfig, ByDataset, MTE_PRESETS, Method, MethodConfig, param, run_rows
+from ..dist import ddp, shard, shared, world, all_sum
 
 # %% auto #0
 __all__ = ['MixUp', 'SOURCES', 'FSBBT_PRESETS', 'ABLATION', 'mixup_pool', 'CVAE', 'cvae_loss', 'train_cvae', 'hybrid_latents',
@@ -97,7 +98,7 @@ def train_cvae(x:torch.Tensor, # images in [0,1], [N,C,H,W], on the device to tr
     "Fit a `CVAE` to `x` conditioned on `c`; returns it (in eval mode) and its per-epoch train/validation loss."
     dev = x.device
     g = torch.Generator(device=dev).manual_seed(seed); torch.manual_seed(seed)   # weights and reparameterisation noise
-    m = CVAE(x.shape[1:], n_classes, latent).to(dev)
+    m = CVAE(x.shape[1:], n_classes, latent).to(dev); md = ddp(m)   # under torchrun: data-parallel
     opt, oh = torch.optim.Adam(m.parameters(), lr), F.one_hot(c, n_classes).float()
     perm = torch.randperm(len(x), generator=g, device=dev)
     n_val = int(len(x) * val_frac)
@@ -106,10 +107,11 @@ def train_cvae(x:torch.Tensor, # images in [0,1], [N,C,H,W], on the device to tr
     for _ in progress_bar(range(epochs), desc='CVAE', progress=progress, unit='epoch', leave=False):
         m.train(); tot = torch.zeros((), device=dev)
         for b in ti[torch.randperm(len(ti), generator=g, device=dev)].split(bs):
-            xr, mu, lv = m(x[b], oh[b]); loss = cvae_loss(xr, x[b], mu, lv)
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            nb = len(b); b = b[shard(nb)]   # under torchrun: this process's part of the batch, its loss weighted by its share
+            xr, mu, lv = md(x[b], oh[b]); loss = cvae_loss(xr, x[b], mu, lv)
+            opt.zero_grad(set_to_none=True); (loss * (len(b) * world() / nb) if shared() else loss).backward(); opt.step()
             tot += loss.detach() * len(b)
-        tr.append(tot / max(len(ti), 1))
+        tr.append(all_sum(tot) / max(len(ti), 1))
         if n_val:
             m.eval()
             with torch.no_grad(): xr, mu, lv = m(x[vi], oh[vi]); va.append(cvae_loss(xr, x[vi], mu, lv))

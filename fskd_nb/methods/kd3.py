@@ -16,6 +16,7 @@ from ..learner import Learner, Callback, notify, cosine, sgd, MixedPrecision, Ch
 from ..losses import kd_kl
 from ..metrics import TestAccuracy
 from ..dashboard import panel_fig, panel_png
+from ..dist import map_shards, world
 from ..run import RunConfig, RunData, ByDataset, MTE_PRESETS, Method, MethodConfig, param, run_rows
 
 # %% auto #0
@@ -336,8 +337,10 @@ class KD3(Method):
             pool = self.pool
             if pool is None: pool = self.pool = load_web_pool(spec.name, P.web_n, P.mix, cfg.seed, cfg.sample, cfg.data_root, cfg.download, dev)
             t_tfm = input_tfm(spec.name, teacher.model.__class__.__name__.lower(), augment=False)
-            bar = progress_bar(pool.x.split(1000), desc='teacher labels (distill)', progress=cfg.progress, unit='chunk', leave=False)
-            with torch.no_grad(): tl, tf = map(torch.cat, zip(*[teacher.features(t_tfm(b.to(dev)), phase='distill') for b in bar]))
+            bar = progress_bar(total=len(pool.x), desc='teacher labels (distill)', progress=cfg.progress, unit='img', leave=False)
+            def ask(b): bar.update(len(b) * world()); return teacher.features(t_tfm(b.to(dev)), phase='distill')
+            with torch.no_grad(): tl, tf = map_shards(ask, pool.x, 1000)   # under torchrun: each process asks about its share, all get every answer
+            bar.close()
             xf = torch.cat([tfm(b.to(dev)) for b in pool.x.split(1000)])
         self.notify('after_synthesis', synth=_Labelled(pool.x, tl.softmax(1)))   # dashboards: the pool with the teacher's labels
         set_seed(cfg.seed)

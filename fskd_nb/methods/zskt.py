@@ -16,6 +16,7 @@ from ..losses import kd_kl, kl_terms, attention_transfer
 from ..metrics import predict, accuracy
 from ..learner import CancelFitException
 from ..run import RunConfig, Method, MethodConfig, RunData, MTE_PRESETS, param
+from ..dist import ddp, unwrap, shard
 
 # %% auto #0
 __all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'toy_kl', 'toy_zskt', 'toy_regions',
@@ -124,16 +125,17 @@ def zskt_kl(s_logits, t_logits):
     return kd_kl(s_logits.float(), t_logits.float(), reduction='elementwise_mean', t2=False, logits=True)   # float32, also under bf16 autocast
 
 def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None):
-    "One pseudo-batch: a generator step maximising KL(T‖S), then `n_s` student steps minimising KL + β·ΣAT."
+    "One pseudo-batch: a generator step maximising KL(T‖S), then `n_s` student steps minimising KL + β·ΣAT (`G`, `student`: networks or their `ddp` wrappers)."
+    S = unwrap(student)   # the generator's step goes through the student without a data-parallel wrapper: only G's gradients are shared
     x = G(z)
-    loss_g = -zskt_kl(student(x), teacher.logits(x, phase='synthesize'))
+    loss_g = -zskt_kl(S(x), teacher.logits(x, phase='synthesize'))
     optG.zero_grad(set_to_none=True); loss_g.backward()
     nn.utils.clip_grad_norm_(G.parameters(), clip); optG.step()
     with torch.no_grad():
         x = G(z)
         t_logits, t_acts = teacher.activations(x, t_layers, phase='distill')
     for _ in range(n_s):
-        with Activations(student, s_layers) as acts: s_logits = student(x)
+        with Activations(S, s_layers) as acts: s_logits = student(x)
         loss_s = zskt_kl(s_logits, t_logits) + (beta * attention_transfer(acts.values(), t_acts) if beta else 0.)
         optS.zero_grad(set_to_none=True); loss_s.backward()
         nn.utils.clip_grad_norm_(student.parameters(), clip); optS.step()
@@ -194,12 +196,14 @@ class ZSKT(Method):
         if st is not None:
             for m, k in ((G, 'G'), (student, 'student'), (optG, 'optG'), (optS, 'optS'), (schG, 'schG'), (schS, 'schS')): m.load_state_dict(st[k])
             hist, b0, acc.acc_last, acc.acc_best = st['hist'], st['b'], st['acc_last'], st['acc_best']
+        Gd, Sd = ddp(G), ddp(student)   # under torchrun: data-parallel, gradients averaged across processes
         self.notify('before_pseudo_batches', G=G, student=student)
         bar = progress_bar(total=n, initial=b0, desc='pseudo-batches', progress=cfg.progress, unit='batch')
         try:
             for b in range(b0, n):
                 bar.update()
-                lg, lsv = zskt_step(G, student, teacher, optG, optS, torch.randn(cfg.bs, P.z_dim, device=dev), P.beta, P.n_s, P.clip, ls, lt)
+                z = torch.randn(cfg.bs, P.z_dim, device=dev)[shard(cfg.bs)]   # drawn whole, cut: under torchrun each process takes its part
+                lg, lsv = zskt_step(Gd, Sd, teacher, optG, optS, z, P.beta, P.n_s, P.clip, ls, lt)
                 schG.step(); schS.step()
                 if (b + 1) % P.eval_batches == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
                     acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
