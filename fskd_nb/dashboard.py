@@ -43,12 +43,13 @@ class Monitor(Callback):
                  every:float=1., # seconds between snapshots, at most (checked at every step: one clock read)
                  n_show:int=8, # images per class in the samples grid
                  mte_every:int=200, # student steps between boundary probes (0: only at the end of training)
-                 share:float=.02, # snapshots and probes together may take at most this share of the run's time so far (later ones wait)
+                 share:float|None=.01, # snapshots and probes together may take at most this share of the current phase's time (later ones wait); None: no limit
                  mte_images:int=10, mte_steps:int=20, # agreeing probe images the MTE uses; steps per transition curve
                  n_probe:int=500, # fixed test images (seed 0): probe accuracy, agreement, and the MTE's images
                  z_show:int=100): # latents the samples grid draws from a generator without its own batch (ZSKT)
         self.sinks, self.every, self.n_show, self.mte_every, self.mte_images, self.mte_steps = list(sinks), every, n_show, mte_every, mte_images, mte_steps
-        self.n_probe, self.z_show, self.share, self.busy_s = n_probe, z_show, share, 0.   # busy_s: seconds the training thread spent on the monitor
+        self.n_probe, self.z_show, self.share, self.busy_s, self.busy_ph, self.t_ph = n_probe, z_show, share, 0., 0., None   # seconds the training thread spent on the monitor: in all, in this phase (since t_ph)
+        self.probe_cost = self.snap_cost = 0.   # the last probe's and snapshot's seconds: the next one waits until the budget can pay for it
         self._pause, self._stop = threading.Event(), threading.Event()
         self.teacher = self.gan = self.G = self.model = self.learn = self.synth = self.probe = self.t0 = None
         self.phase, self.steps, self.student_steps, self.q = 'idle', 0, 0, None
@@ -83,8 +84,12 @@ def _before_run(self:Monitor):
     self.probe_t = torch.cat([self.teacher(b, phase='metric') for b in self.probe.split(1000)]).argmax(1) if self.teacher is not None else None
     self.snapshot()
 
+def _new_phase(self:Monitor, name:str):
+    "A new phase of the run: its own time budget starts now."
+    self.phase, self.t_ph, self.busy_ph = name, time.monotonic(), 0.
+
 def _before_gan(self:Monitor):
-    self.phase = 'GAN'
+    self.new_phase('GAN')
     if self.q is not None: self.gan.q = self.q     # a q chosen before the GAN existed
     else: self.q = self.gan.q
 
@@ -93,7 +98,7 @@ def _after_synthesis(self:Monitor):
     self.samples = dict(per_class_pick(s.x, lab, conf, s.p.shape[1], self.n_show), source=f'{type(s).__name__}: {len(s.x)} images')
     self.v['samples'] += 1; self.gan_done = True; self.snapshot()
 
-def _before_fit(self:Monitor): self.model, self.phase = self.learn.model, 'student'
+def _before_fit(self:Monitor): self.model = self.learn.model; self.new_phase('student')
 def _after_epoch(self:Monitor):
     if 'acc' in self.learn.log: self.test_acc.append(dict(step=self.student_steps, acc=self.learn.log['acc']))   # the method's own test accuracy
     self.v['curves'] += 1
@@ -110,9 +115,9 @@ def _after_skd_epoch(self:Monitor):
         row['profile'] = p.sort(1, descending=True).values.mean(0).tolist()
     self.skd_rows.append(row); self.v['selection'] += 1
 
-def _before_pseudo_batches(self:Monitor): self.model, self.phase = self.student, 'student (zero-shot)'   # ZSKT: cb.G and cb.student are set
+def _before_pseudo_batches(self:Monitor): self.model = self.student; self.new_phase('student (zero-shot)')   # ZSKT: cb.G and cb.student are set
 Monitor.before_run, Monitor.before_gan, Monitor.after_synthesis = _before_run, _before_gan, _after_synthesis
-Monitor.before_pseudo_batches = _before_pseudo_batches
+Monitor.before_pseudo_batches, Monitor.new_phase = _before_pseudo_batches, _new_phase
 Monitor.before_fit, Monitor.after_epoch, Monitor.after_fit, Monitor.after_gan_epoch = _before_fit, _after_epoch, _after_fit, _after_gan_epoch
 Monitor.after_selection, Monitor.after_skd_epoch = _after_selection, _after_skd_epoch
 
@@ -126,12 +131,13 @@ def _step(self:Monitor, student:bool=False):
     if self._stop.is_set(): self.phase = f'{self.phase}: stopped'; raise CancelFitException()
     if student:
         self.student_steps += 1
-        if self.mte_every and self.student_steps % self.mte_every == 0 and self.within(): self.probe_boundary()
-    if time.monotonic() - self._t >= self.every and self.within(): self.snapshot()
+        if self.mte_every and self.student_steps % self.mte_every == 0 and self.within(self.probe_cost): self.probe_boundary()
+    if time.monotonic() - self._t >= self.every and self.within(self.snap_cost): self.snapshot()
 
-def _within(self:Monitor) -> bool:
-    "Has the monitor's work so far taken at most `share` of the run's time?"
-    now = time.monotonic(); return self.busy_s <= self.share * (now - (self.t0 or now))
+def _within(self:Monitor, cost:float=0.) -> bool:
+    "Would the monitor's work in this phase, with `cost` seconds more (the last probe's or snapshot's), take at most `share` of the phase's time so far?"
+    if self.share is None: return True
+    now = time.monotonic(); return self.busy_ph + cost <= self.share * (now - (self.t_ph or self.t0 or now))
 
 def _after_gan_step(self:Monitor): self.step()
 def _after_batch(self:Monitor): self.step(student=True)
@@ -155,7 +161,7 @@ def _probe_boundary(self:Monitor):
         row.update(mte=mte(pA, pB, self.mte_steps), n=len(i))
         self.curve_ab = tuple(p.reshape(-1, p.shape[-1]).cpu().numpy() for p in (pA, pB))
     self.boundary.append(row); self.v['boundary'] += 1; self.v['curves'] += 1
-    self.busy_s += time.monotonic() - t0
+    dt = self.probe_cost = time.monotonic() - t0; self.busy_s += dt; self.busy_ph += dt
 Monitor.probe_boundary = _probe_boundary
 
 # %% ../nbs/13_dashboard.ipynb #1dab42c0
@@ -204,7 +210,7 @@ def _snapshot(self:Monitor, final:bool=False) -> dict:
                 ledger=dict(by_phase=T.ledger.as_dict(), charged=T.ledger.charged, budget=T.ledger.budget) if T is not None else None,
                 result=self.result, error=None if self.error is None else f'{type(self.error).__name__}: {self.error}')
     for s in self.sinks: s(snap)
-    self.busy_s += time.monotonic() - t_start
+    dt = self.snap_cost = time.monotonic() - t_start; self.busy_s += dt; self.busy_ph += dt
     return snap
 Monitor.snapshot = _snapshot
 
@@ -408,7 +414,7 @@ class Dashboard:
     panels = tuple(DRAW)
     def __init__(self, cfg, # a `RunConfig` of a live method (see `live_methods`)
                  every:float=1., # seconds between refreshes of the text, at most
-                 max_share:float=.02, # drawing (the samples grid and the plots) may take at most this share of wall time (its refresh interval adapts)
+                 max_share:float=.01, # drawing (the samples grid and the plots) may take at most this share of wall time (its refresh interval adapts)
                  q_max:float=.6, # the q slider's range is [0, q_max] (above ~0.6 most thresholds sit at their 0.99 clamp)
                  projector:bool=False, # large type and full-width panels, for a room
                  **monitor_kw): # passed to `Monitor` (n_show, mte_every, mte_images, mte_steps, n_probe)

@@ -21,7 +21,7 @@ def test_monitor_on_other_methods(tmp_path, method, kw):
     "ZSKT (generator images labelled by the teacher in phase metric) and FS-BBT (its pool) feed every panel but selection."
     snaps = []
     r = run_watched(RunConfig(method=method, config='smoke', sample=True, progress=False, **kw),
-                    [Monitor([snaps.append, Snapshots(tmp_path, every=0, echo=None)], every=0, mte_every=2, share=1.)])
+                    [Monitor([snaps.append, Snapshots(tmp_path, every=0, echo=None)], every=0, mte_every=2, share=None)])
     last = snaps[-1]
     assert last['final'] and last['phase'] == 'done' and last['result'] is r
     assert last['selection'] is None and len(last['samples']['x']) > 0 and last['boundary']['rows']

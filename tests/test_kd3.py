@@ -65,7 +65,7 @@ def test_cli(tmp_path):
 def test_dashboard_sees_the_selection():
     "The live dashboard's monitor gets the pool (samples panel) and one selection row per epoch (selection panel)."
     from fskd_nb.dashboard import Monitor, draw_selection, status_line
-    snaps = []; m = Monitor([snaps.append], every=0, mte_every=0, n_probe=50, share=1.)
+    snaps = []; m = Monitor([snaps.append], every=0, mte_every=0, n_probe=50, share=None)
     r = K.KD3(RunConfig(method='kd3', config='smoke', sample=True, progress=False, mte_images=0), [m]).run()
     snap = m.finish(r)
     s = snap['selection']

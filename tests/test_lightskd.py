@@ -91,7 +91,7 @@ def test_cli(tmp_path):
 def test_dashboard_sees_the_loss_terms_and_profile():
     "The live monitor: one LightSKD row per epoch (loss terms + the probe images' sorted softmax), probe accuracy without a teacher."
     from fskd_nb.dashboard import Monitor, draw_selection, draw_curves, status_line
-    snaps = []; m = Monitor([snaps.append], every=0, mte_every=5, n_probe=50, share=1.)
+    snaps = []; m = Monitor([snaps.append], every=0, mte_every=5, n_probe=50, share=None)
     r = S.LightSKD(RunConfig(method='lightskd', config='smoke', sample=True, progress=False), [m]).run()
     snap = m.finish(r)
     s = snap['selection']
