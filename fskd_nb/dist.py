@@ -4,14 +4,14 @@
 
 # %% ../nbs/00a_dist.ipynb #d1000002
 from __future__ import annotations
-import os
+import atexit, os
 from contextlib import contextmanager
 import torch, torch.nn as nn, torch.distributed as dist
 from .core import FskdError
 
 # %% auto #0
-__all__ = ['launched', 'world', 'rank', 'is_main', 'shared', 'init', 'shard', 'all_sum', 'gather', 'broadcast', 'barrier',
-           'map_shards', 'ddp', 'unwrap', 'solo']
+__all__ = ['launched', 'world', 'rank', 'is_main', 'shared', 'init', 'close', 'shard', 'all_sum', 'gather', 'broadcast',
+           'barrier', 'map_shards', 'ddp', 'unwrap', 'solo']
 
 # %% ../nbs/00a_dist.ipynb #d1000007
 def launched() -> bool:
@@ -42,7 +42,14 @@ def init(device=None) -> int:
     cuda = torch.cuda.is_available() and (device is None or 'cuda' in str(device))
     if cuda: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', '0')))
     dist.init_process_group('nccl' if cuda else 'gloo')
+    atexit.register(close)   # a process that exits with the group open can abort in the backend's teardown
     return world()
+
+def close():
+    "Leave the process group (done at exit by itself; call it to end the group earlier)."
+    if not (dist.is_available() and dist.is_initialized()): return
+    import gc; gc.collect()   # data-parallel wrappers no longer used go first: their reducers hold the group
+    dist.destroy_process_group()
 
 def _dev() -> torch.device:
     "Where collective calls keep their tensors: the GPU for NCCL, the CPU for gloo."
