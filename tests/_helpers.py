@@ -32,3 +32,8 @@ def preset(cfg):
     "The run's exact config (preset values filled in), as the run template resolves it."
     from fskd_nb.run import resolve
     return resolve(cfg)[0]
+
+def answered(url) -> int:
+    "Images a teacher served by `fskd teacher serve` at `url` has answered so far (its own count)."
+    import httpx
+    return httpx.get(url + '/info', timeout=10).json()['answered']

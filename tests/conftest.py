@@ -1,4 +1,4 @@
-import os
+import os, re, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -21,3 +21,13 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     "Each test session gets its own fskd_nb cache, so tests never depend on (or write into) the user's cache."
     monkeypatch.setenv('FSKD_CACHE', str(tmp_path_factory.getbasetemp()/'fskd-cache'))
     monkeypatch.setenv('CI', '1')
+
+@pytest.fixture(scope='module')
+def server():
+    "`fskd teacher serve` in its own process on a free loopback port; yields its URL. Its own count of the images it answered (`_helpers.answered`) is what a user pays for."
+    p = subprocess.Popen([str(Path(sys.executable).parent/'fskd'), 'teacher', 'serve', 'lenet5-mnist', '--port', '0'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    url = re.search(r'http://[\d.]+:\d+', line)
+    assert url, line + p.stderr.read()
+    yield url.group(0)
+    p.terminate(); p.wait(10)

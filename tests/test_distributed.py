@@ -3,6 +3,7 @@ import json, os, re, subprocess, sys
 from pathlib import Path
 import pytest
 from fskd_nb.core import load_result
+from _helpers import answered
 
 BIN = Path(sys.executable).parent
 FSKD, TORCHRUN = BIN/'fskd', BIN/'torchrun'
@@ -16,17 +17,7 @@ def sh(cmd, ok=True):
     if ok: assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
     return r
 
-@pytest.fixture(scope='module')
-def server():
-    "A teacher behind HTTP in its own process: its count of the images it answered is what the processes asked, together."
-    p = subprocess.Popen([str(FSKD), 'teacher', 'serve', 'lenet5-mnist', '--port', '0'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = re.search(r'http://[\d.]+:\d+', p.stdout.readline()).group(0)
-    yield url
-    p.terminate(); p.wait(10)
 
-def answered(url) -> int:
-    import httpx
-    return httpx.get(url + '/info', timeout=10).json()['answered']
 
 def test_collectives_and_learner_step():
     "Under torchrun: a Learner step on shards equals the whole-batch step; label_set asks each image once; the budget holds across processes."

@@ -3,20 +3,11 @@ import json, os, random, re, shutil, signal, subprocess, sys, time
 from pathlib import Path
 import pytest, torch
 from fskd_nb.core import load_result
+from _helpers import answered
 
 FSKD = Path(sys.executable).parent/'fskd'
 
-@pytest.fixture(scope='module')
-def server():
-    "A teacher behind HTTP in its own process: its own count of the images it answered is what a user pays for."
-    p = subprocess.Popen([str(FSKD), 'teacher', 'serve', 'lenet5-mnist', '--port', '0'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = re.search(r'http://[\d.]+:\d+', p.stdout.readline()).group(0)
-    yield url
-    p.terminate(); p.wait(10)
 
-def answered(url) -> int:
-    import httpx
-    return httpx.get(url + '/info', timeout=10).json()['answered']
 
 def args(method, url, out):
     return [str(FSKD), 'distill', method, '--teacher', url, '--sample', '--config', 'smoke', '--shots', '20', '--checkpoint-every', '0', '--out', str(out)]

@@ -5,6 +5,7 @@ import numpy as np, pytest, torch
 from PIL import Image
 from fskd_nb.cli import main
 from fskd_nb.core import load_result
+from _helpers import answered
 from fskd_nb.data import load_sample
 from fskd_nb.run import distill
 from fskd_nb.teacher import Teacher
@@ -89,9 +90,6 @@ def server():
     yield url.group(0)
     p.terminate(); p.wait(10)
 
-def answered(url) -> int:
-    import httpx
-    return httpx.get(url + '/info', timeout=10).json()['answered']
 
 @pytest.mark.parametrize('method', METHODS)
 def test_http_teacher_ledger_equals_the_servers_count_then_replay_offline(server, method, tmp_path):
