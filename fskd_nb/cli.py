@@ -199,8 +199,8 @@ def demo(epochs:int=100, device=None, out=None, data_root=None, sample:bool=Fals
         try: load_split('mnist', 'test', data_root, download=False); load_split('mnist', 'train', data_root, download=False)
         except DatasetNotFound: sample = True
     rows = []
+    from fskd_nb.core import show_progress
     for m in ('student-alone', 'standard-kd'):
-        from fskd_nb.core import show_progress
         if show_progress(progress): print(f'{m}: {epochs} epochs, then the evaluation and a 100-image MTE probe', flush=True)
         r = run(RunConfig(method=m, config='paper', epochs=epochs, device=device, data_root=data_root, sample=sample, progress=progress,
                           download=False, eval_every=10, mte_images=100, mte_steps=30, mte_k=30,
