@@ -48,8 +48,9 @@ def _guess(s:str):
 def _parse_seq(s:str):
     s = s.strip()
     if s.startswith(('[', '(')):
-        try: return json.loads('[' + s[1:-1] + ']')
-        except json.JSONDecodeError: pass
+        for t in (s, s.replace('(', '[').replace(')', ']')):   # Python's tuple brackets too: ((25, 0.1), (38, 0.01))
+            try: return json.loads('[' + t[1:-1] + ']')
+            except json.JSONDecodeError: pass
     return [_guess(v.strip()) for v in s.split(',') if v.strip()]
 
 def _tuples(v): return tuple(_tuples(e) if isinstance(e, (list, tuple)) else e for e in v)
@@ -113,6 +114,9 @@ def check_value(key:str, v, tp, meta:dict|None=None):
 
 def _example(tp) -> str:
     t = next(t for t in _union(tp) if t is not type(None))
+    if typing.get_origin(t) in (tuple, list) and (el := typing.get_args(t)):   # tuple[float, ...], tuple[tuple[int, float], ...]
+        if len(el) == 2 and el[1] is Ellipsis: e = _example(el[0]); return f'[{e},{e}]' if e.startswith('[') else f'{e},{e}'
+        return '[' + ','.join(_example(x) for x in el) + ']'
     return {bool: 'true', int: '100', float: '0.5', str: 'name', tuple: '0.5,0.75', list: '1,2', dict: '{"a": 1}'}.get(t, '...')
 
 # %% ../nbs/08_run.ipynb #r0000009

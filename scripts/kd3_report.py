@@ -1,5 +1,5 @@
 """KD^3 acceptance report (issue 7): the four arms of METHODS.md §3.7 on MNIST (LeNet-5 -> LeNet-5-Half, `small` config,
-seeds 0-2): accuracy mean ± std, wall time, the selection ratio and the share of shifted digits vs out-of-task images
+seeds 0-2, rho = 0.5 as `small` had it before the sweep of scripts/sweep.py moved it to 0.9): accuracy mean ± std, wall time, the selection ratio and the share of shifted digits vs out-of-task images
 among the selected per epoch (table + nbs/images/kd3_selection.png). With --run it first runs the arms:
   fskd distill kd3 --config small --teacher-mode white_box --seed 0 1 2 --mte-images 0 --set select=... --out runs/kd3/<arm>
 With --extra it also runs / reports the variants tried when the full method did not beat KD on all web data (EXTRA below).
@@ -29,7 +29,7 @@ if a.run:
     for name, _, params in (EXTRA if a.extra else ARMS):
         params = dict(params); ep = params.pop('_epochs', None)
         cmd = [fskd, 'distill', 'kd3', '--config', 'small', '--teacher-mode', 'white_box', '--seed', *a.seeds.split(), '--mte-images', '0',
-               '--out', str(runs / slug(name))] + (['--epochs', str(ep)] if ep else [])
+               '--out', str(runs / slug(name))] + (['--epochs', str(ep)] if ep else []) + ['--set', 'rho=0.5']   # the small preset's ρ before the sweep (scripts/sweep.py)
         for k, v in list(params.items()) + [tuple(s.split('=', 1)) for s in a.set]: cmd += ['--set', f'{k}={str(v).lower() if isinstance(v, bool) else v}']
         print(' '.join(cmd), flush=True); subprocess.run(cmd, check=True)
 res = {n: [load_result(d) for d in sorted((runs / slug(n)).glob('seed_*')) if (d / 'result.json').exists()] for n, _, _ in ALL}

@@ -34,22 +34,24 @@ def style_shift(x:torch.Tensor, # images in [0,1], float [N,C,H,W], on the devic
                 gen:torch.Generator, # seeded generator on x's device
                 p_invert:float=.3, p_stroke:float=.5, p_rotate:float=.5, max_deg:float=45.,
                 p_elastic:float=.5, elastic:float=.12, # displacement amplitude, in grid units ([-1,1] spans the image)
-                p_background:float=.5) -> tuple[torch.Tensor, torch.Tensor]:
+                p_background:float=.5,
+                strength:float=1.) -> tuple[torch.Tensor, torch.Tensor]: # how far: 0 leaves the images as they are, 1 the full shift
     "Randomly shifted styles: thick/thin strokes, rotation, elastic distortion, a textured background, inversion; ≥ 1 per image. Returns (images, [N,5] flags)."
+    if not 0 <= strength <= 1: raise FskdError(f"strength must be in [0, 1], not {strength}")
     N, C, H, W = x.shape; dev = x.device
     r = lambda: torch.rand(N, generator=gen, device=dev)
-    flags = torch.stack([r() < p for p in (p_stroke, p_rotate, p_elastic, p_background, p_invert)], 1)
+    flags = torch.stack([r() < p for p in (p_stroke, p_rotate, p_elastic, p_background, p_invert * strength)], 1)
     none = ~flags.any(1); flags[:, 3] |= none                       # no shift drawn: give it a background
     v = lambda f: f.view(-1, 1, 1, 1)
     thick = r() < .5
     dil, ero = F.max_pool2d(x, 3, 1, 1), -F.max_pool2d(-x, 3, 1, 1)
-    x = torch.where(v(flags[:, 0] & thick), dil, torch.where(v(flags[:, 0] & ~thick), ero, x))
-    a = (r() * 2 - 1) * math.radians(max_deg) * flags[:, 1]
+    x = torch.where(v(flags[:, 0] & thick), x.lerp(dil, strength), torch.where(v(flags[:, 0] & ~thick), x.lerp(ero, strength), x))
+    a = (r() * 2 - 1) * math.radians(max_deg * strength) * flags[:, 1]
     theta = torch.stack([torch.stack([a.cos(), -a.sin(), torch.zeros_like(a)], 1), torch.stack([a.sin(), a.cos(), torch.zeros_like(a)], 1)], 1)
     grid = F.affine_grid(theta, (N, C, H, W), align_corners=False)
-    disp = (_smooth_noise(N, 2, H, W, 4, gen, dev) * 2 - 1) * elastic * v(flags[:, 2])
+    disp = (_smooth_noise(N, 2, H, W, 4, gen, dev) * 2 - 1) * (elastic * strength) * v(flags[:, 2])
     x = F.grid_sample(x, grid + disp.permute(0, 2, 3, 1), padding_mode='zeros', align_corners=False)
-    bg = _smooth_noise(N, C, H, W, 6, gen, dev) * (.3 + .4 * v(r()))  # a textured background of random strength
+    bg = _smooth_noise(N, C, H, W, 6, gen, dev) * (.3 + .4 * v(r())) * strength  # a textured background of random strength
     x = torch.where(v(flags[:, 3]), torch.maximum(x, bg), x)
     x = torch.where(v(flags[:, 4]), 1 - x, x)
     return x.clamp(0, 1), flags
@@ -69,7 +71,8 @@ class WebPool:
 def web_pool(digits:torch.Tensor, # the task's images to style-shift (MNIST training images), uint8 [M,C,H,W]
              others:dict|None=None, # out-of-task images by source name ('fashionmnist', 'kmnist'), uint8 [*,C,H,W]
              n:int=30_000, mix:dict=WEB_MIX, # pool size; share of each source (normalised)
-             seed:int=0, device=None) -> WebPool:
+             seed:int=0, device=None,
+             shift:float=1.) -> WebPool: # how far the task's images are style-shifted (0: clean, 1: the full shift)
     "A shuffled pool of `n` images mixing style-shifted digits, out-of-task images and noise in the proportions `mix`."
     others, dev = others or {}, default_device(device)
     bad = [k for k in mix if k not in SOURCES]
@@ -86,7 +89,7 @@ def web_pool(digits:torch.Tensor, # the task's images to style-shift (MNIST trai
         return pool[i.to(pool.device)].to(dev)
     for name, k in sizes.items():
         if k == 0: continue
-        if name == 'shifted': x = style_shift(draw(digits, k).float() / 255, gen)[0]
+        if name == 'shifted': x = style_shift(draw(digits, k).float() / 255, gen, strength=shift)[0]
         elif name == 'noise':   # half pixel noise, half smooth blobs
             h = k // 2
             x = torch.cat([torch.rand(h, C, H, W, generator=gen, device=dev), _smooth_noise(k - h, C, H, W, 5, gen, dev)])
@@ -104,7 +107,7 @@ OTHER_SPLITS = dict(fashionmnist=('fashionmnist', 'train'), kmnist=('kmnist', 't
 PAPER_MIX = dict(shifted=.3, cifar100=.6, noise=.1)   # CIFAR-10: CIFAR-100 stands in for the web (a surrogate)
 
 def load_web_pool(dataset:str='mnist', n:int=30_000, mix:dict|None=None, seed:int=0, sample:bool=False,
-                  root=None, download=None, device=None) -> WebPool:
+                  root=None, download=None, device=None, shift:float=1.) -> WebPool:
     "The offline web pool for `dataset`: its training images style-shifted, plus out-of-task datasets and noise (`mix`)."
     spec = get_spec(dataset)
     if mix is None: mix = dict(shifted=.5, noise=.5) if sample else (PAPER_MIX if spec.name == 'cifar10' else WEB_MIX)
@@ -113,7 +116,7 @@ def load_web_pool(dataset:str='mnist', n:int=30_000, mix:dict|None=None, seed:in
         digits = load_sample('train').x
     else: digits = load_split(spec.name, 'train', root, download).x
     others = {k: load_split(*OTHER_SPLITS[k], root, download).x for k, v in mix.items() if v > 0 and k in OTHER_SPLITS}
-    return web_pool(digits, others, n, mix, seed, device)
+    return web_pool(digits, others, n, mix, seed, device, shift)
 
 # %% ../../nbs/15_methods.kd3.ipynb #k3000015
 def show_pool(pool:WebPool, n:int=12, seed:int=0):
@@ -281,6 +284,7 @@ class Selection(Callback):
 class KD3Config(MethodConfig):
     web_n: int = param(30_000, lo=1)  # images in the offline web pool
     mix: dict|None = None  # the pool's share of each source (None: the dataset's default)
+    shift: float = param(1., lo=0, hi=1)  # how far the pool's task images are style-shifted (0: clean training images, 1: the full shift)
     rho: float = param(.5, gt=0, hi=1)  # share of the pool kept per epoch (the last epoch's, with rho_start)
     rho_start: float|None = param(None, gt=0, hi=1)  # the first epoch's share (None: rho throughout)
     w_t: float = param(.5, lo=0, hi=1)  # weight of the teacher's confidence in the selection score (1 - w_t: the student's)
@@ -298,16 +302,16 @@ class KD3Config(MethodConfig):
     mix_alpha: float = param(.1, gt=0)  # Beta(α, α) of the feature-statistics mix
     mix_layer: str = 'conv2'  # the student layer whose statistics are mixed
 
-_COMMON = dict(mix=None, rho=.5, rho_start=None, w_t=.5, balance=True, clip=5., T=4., select=True, align=True, cls='share', lam_f=1., lam_c=1., mixdist=True, lam_con=.5,
+_COMMON = dict(mix=None, shift=1., rho=.5, rho_start=None, w_t=.5, balance=True, clip=5., T=4., select=True, align=True, cls='share', lam_f=1., lam_c=1., mixdist=True, lam_con=.5,
                tau_c=.2, mix_alpha=.1, mix_layer=ByDataset(cifar10='layer2', cifar100='layer2', default='conv2'),
                student=ByDataset(cifar10='resnet18', cifar100='resnet18', default='lenet5_half'),
                teacher_arch=ByDataset(cifar10='resnet34', cifar100='resnet34', default='lenet5'))
 KD3_PRESETS = {
     'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], web_n=8000, epochs=4, bs=128, lr=.05),
-    'small': dict(_COMMON, **MTE_PRESETS['small'], web_n=30_000, epochs=5, bs=128, lr=.05),
+    'small': dict(_COMMON, **MTE_PRESETS['small'], web_n=30_000, epochs=5, bs=128, lr=.05, rho=.9),   # ρ = 0.9: the sweep below
     'paper': dict(_COMMON, **MTE_PRESETS['paper'], web_n=ByDataset(cifar10=100_000, default=30_000), epochs=ByDataset(cifar10=60, default=5),
                   bs=ByDataset(cifar10=256, default=128), lr=ByDataset(cifar10=.1, default=.05))}
-KD3_PRESETS['lesson'] = dict(KD3_PRESETS['small'], **MTE_PRESETS['lesson'])   # the small run without the end-of-run MTE: ~20 s on MNIST
+KD3_PRESETS['lesson'] = dict(KD3_PRESETS['small'], **MTE_PRESETS['lesson'], rho=.5)   # half the pool kept, to see the selection at work; no end-of-run MTE: ~20 s on MNIST
 
 class KD3(Method):
     "KD^3 (reconstructed): web pool + white-box teacher → dynamic selection, feature/classifier alignment, MixDistribution."
@@ -335,7 +339,7 @@ class KD3(Method):
         tfm = self.tfm()
         with Timer(cfg.device) as tp:
             pool = self.pool
-            if pool is None: pool = self.pool = load_web_pool(spec.name, P.web_n, P.mix, cfg.seed, cfg.sample, cfg.data_root, cfg.download, dev)
+            if pool is None: pool = self.pool = load_web_pool(spec.name, P.web_n, P.mix, cfg.seed, cfg.sample, cfg.data_root, cfg.download, dev, P.shift)
             t_tfm = input_tfm(spec.name, teacher.model.__class__.__name__.lower(), augment=False)
             bar = progress_bar(total=len(pool.x), desc='teacher labels (distill)', progress=cfg.progress, unit='img', leave=False)
             def ask(b): bar.update(len(b) * world()); return teacher.features(t_tfm(b.to(dev)), phase='distill')
