@@ -31,11 +31,11 @@ SWEEPS = dict(
                          rho='share kept (1→.5: rising)')),
     lightskd=dict(base=['lightskd', '--config', CONFIG, '--dataset', 'fashionmnist', '--mte-images', '0'],
                   arms=dict(baseline=['--set', 'drg=false', 'dsr=false'], full=[]),
-                  default=dict(n_train=10_000, epochs=10, augment='standard', depth=8),
-                  points=[('n_train', 2000, ['--set', 'n_train=2000'], None), ('augment', 'none', ['--set', 'augment=none'], None),
+                  default=dict(n_train=10_000, epochs=10, augment='none', depth=8),
+                  points=[('n_train', 2000, ['--set', 'n_train=2000'], None), ('augment', 'crop', ['--set', 'augment=crop'], None),
                           ('epochs', 30, ['--epochs', '30'], None), ('depth', 20, ['--student', 'resnet20'], None),
                           ('n_train', 30_000, ['--set', 'n_train=30000'], None)],
-                  labels=dict(n_train='training images', epochs='epochs', augment='augmentation', depth='ResNet depth')))
+                  labels=dict(n_train='training images', epochs='epochs', augment='augmentation (crop: pad 4 + flip)', depth='ResNet depth')))
 
 S = SWEEPS[a.method]
 runs = Path(a.runs or f'runs/sweep-{a.method}'); png = a.png or f'nbs/images/{a.method}_sweep.png'

@@ -21,7 +21,10 @@ def test_presets():
     assert (s.student, s.epochs, s.params['n_train'], s.params['milestones'], s.params['augment']) == ('resnet8', 10, 10_000, (.5, .75), 'standard')
     tf = S._train_tfm('cifar100', 'resnet18', 'rrc')
     assert tf.rrc == (.08, 1.) and tf.flip and tf.pad == 0
-    with pytest.raises(FskdError, match="augment must be"): S._train_tfm('cifar100', 'resnet18', 'crop')
+    tf = S._train_tfm('fashionmnist', 'resnet8', 'crop')
+    assert tf.pad == 4 and tf.flip and tf.rrc is None
+    assert S._train_tfm('fashionmnist', 'resnet8', 'standard').pad == 0   # MNIST-like data: the standard augmentation is none
+    with pytest.raises(FskdError, match="augment must be"): S._train_tfm('cifar100', 'resnet18', 'cutout')
 
 @pytest.mark.parametrize('arm', S.ARMS, ids=[a[0] for a in S.ARMS])
 def test_paper_config_runs_on_fakedata(tmp_path, arm):

@@ -146,7 +146,7 @@ class LightSKDConfig(MethodConfig):
     beta: float = param(1., lo=0)  # weight of DSR
     momentum: float = param(.9, lo=0, hi=1)  # SGD momentum
     wd: float = param(5e-4, lo=0)  # weight decay
-    augment: str = param('standard', choices=('standard', 'rrc', 'none'))  # training augmentation
+    augment: str = param('standard', choices=('standard', 'crop', 'rrc', 'none'))  # training augmentation ('standard': the dataset's; none on MNIST-like data)
     milestones: tuple[float, ...] = (.5, .75)  # the lr ×0.1 at these fractions of training
     n_train: int|None = param(None, lo=1)  # a balanced training subset of this many images (None: the whole split)
 
@@ -158,8 +158,9 @@ LIGHTSKD_PRESETS = {
 LIGHTSKD_PRESETS['lesson'] = dict(_COMMON, n_train=1000, epochs=20, bs=128, lr=.1, student='resnet8', eval_every=10)   # 100 images per class: ~25 s a run
 
 def _train_tfm(dataset:str, arch:str, augment:str):
-    "The training transform: 'standard' (the dataset's), 'rrc' (RandomResizedCrop(0.08, 1) + flip) or 'none'."
-    if augment not in ('standard', 'rrc', 'none'): raise FskdError(f"augment must be 'standard', 'rrc' or 'none', not {augment!r}")
+    "The training transform: 'standard' (the dataset's), 'crop' (pad 4, random 32-px crop, flip), 'rrc' (RandomResizedCrop(0.08, 1) + flip) or 'none'."
+    if augment not in ('standard', 'crop', 'rrc', 'none'): raise FskdError(f"augment must be 'standard', 'crop', 'rrc' or 'none', not {augment!r}")
+    if augment == 'crop': return replace(input_tfm(dataset, arch, augment=False), pad=4, flip=True)
     if augment == 'rrc': return replace(input_tfm(dataset, arch, augment=False), rrc=(.08, 1.), flip=True)
     return input_tfm(dataset, arch, augment=augment == 'standard')
 
