@@ -12,6 +12,7 @@ usage: python scripts/sweep.py kd3|lightskd [--run] [--jobs 2] [--only POINT ...
 import argparse, json, os, statistics as st, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from fskd_nb.core import load_result
 
 p = argparse.ArgumentParser(); p.add_argument('method', choices=('kd3', 'lightskd')); p.add_argument('--run', action='store_true')
 p.add_argument('--jobs', type=int, default=1); p.add_argument('--only', nargs='*'); p.add_argument('--runs'); p.add_argument('--png')
@@ -65,8 +66,8 @@ if a.run:
 
 # the report: one row per point, the baseline of a point whose baseline did not change is the default's
 def accs(out):
-    rs = [json.loads((d / 'result.json').read_text()) for d in sorted(out.glob('seed_*')) if (d / 'result.json').exists()]
-    return [r['acc_last'] for r in rs], [r['wall_s'] for r in rs]
+    rs = [load_result(d) for d in sorted(out.glob('seed_*')) if (d / 'result.json').exists()]
+    return [r.acc_last for r in rs], [r.wall_s for r in rs]
 rows = []
 for f, v, extra, arms in points:
     d = runs / slug(f, v); base = d / 'baseline' if (arms is None or 'baseline' in arms) else runs / 'default' / 'baseline'
@@ -87,8 +88,8 @@ facs = [f for f in S['labels'] if any(r['factor'] == f for r in rows)]
 fig, axs = plt.subplots(1, len(facs), figsize=(3.6 * len(facs), 3), squeeze=False, sharey=True)
 d0 = next((r for r in rows if r['factor'] == 'default'), None)
 for ax, f in zip(axs[0], facs):
-    pts = sorted([(S['default'][f], d0)] if d0 else [], key=str) + [(r['value'], r) for r in rows if r['factor'] == f]
-    pts = sorted(pts, key=lambda t: (isinstance(t[0], str), t[0] if not isinstance(t[0], str) else 0))
+    pts = ([(S['default'][f], d0)] if d0 else []) + [(r['value'], r) for r in rows if r['factor'] == f]
+    pts.sort(key=lambda t: (isinstance(t[0], str), 0 if isinstance(t[0], str) else t[0]))   # numbers in order; names after, as listed
     xs = list(range(len(pts)))
     g = [st.mean(r['_u']) - st.mean(r['_b']) for _, r in pts]
     e = [(st.stdev(r['_u']) ** 2 / len(r['_u']) + st.stdev(r['_b']) ** 2 / len(r['_b'])) ** .5 for _, r in pts]
