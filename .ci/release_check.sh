@@ -2,10 +2,11 @@
 # The release a stranger installs: `python -m build` makes the sdist and, from it, the wheel; the wheel built straight from
 # the tree must hold the same files, byte for byte. The wheel then goes into a fresh venv *without* the dev extras: the
 # version, the smallest `fskd demo`, and the dashboard's clear error; then the `dashboard` extra makes `Dashboard` work.
-# Needs the project venv (for `build`); $RELEASE_OUT keeps the artefacts (default: a temporary folder).
+# Needs the project venv (for `build`); $RELEASE_OUT keeps the artefacts (default: a temporary folder, removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${RELEASE_OUT:-$(mktemp -d)}; rm -rf "$OUT/dist" "$OUT/tree" "$OUT/venv"; mkdir -p "$OUT"
+[ -n "${RELEASE_OUT:-}" ] || trap 'rm -rf "$OUT"' EXIT   # a temporary folder goes when the check ends (its venv is ~1 GB)
 t0=$SECONDS; say() { echo "--- [$((SECONDS-t0))s] $*"; }
 say "python -m build (sdist, then the wheel from the sdist)"
 python -m build --no-isolation --outdir "$OUT/dist" . >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
