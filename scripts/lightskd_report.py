@@ -2,7 +2,7 @@
 `small` config (Fashion-MNIST, 10 000-image balanced subset, full test set, ResNet-8, 10 epochs), seeds 0-2: last-epoch
 accuracy mean ± std, wall time per epoch, the loss terms, and the sorted-softmax profile plot (nbs/images/lightskd_profile.png).
 With --run it first runs the arms:
-  fskd distill lightskd --config small --dataset fashionmnist --seed 0 1 2 --set drg=... --set dsr=... --out runs/lightskd/<arm>
+  fskd distill lightskd --config small --dataset fashionmnist --epochs 10 --seed 0 1 2 --set drg=... --set dsr=... --out runs/lightskd/<arm>
 With --extra it also runs / reports the variants below (EXTRA).
 usage: python scripts/lightskd_report.py [--run] [--extra] [--runs runs/lightskd] [--png nbs/images/lightskd_profile.png]"""
 import argparse, statistics as st, subprocess, sys
@@ -25,6 +25,7 @@ if a.run:
     fskd = str(Path(sys.executable).parent / 'fskd')
     for name, _, params in (EXTRA if a.extra else ARMS):
         cmd = [fskd, 'distill', 'lightskd', '--config', a.config, '--dataset', a.dataset, '--seed', *a.seeds.split(), '--out', str(runs / slug(name))]
+        cmd += ['--epochs', '10']   # the small preset's epochs before the sweep of scripts/sweep.py moved them to 30
         cmd += ['--device', a.device] if a.device else []
         for k, v in list(params.items()) + [tuple(s.split('=', 1)) for s in a.set]: cmd += ['--set', f'{k}={str(v).lower() if isinstance(v, bool) else v}']
         print(' '.join(cmd), flush=True); subprocess.run(cmd, check=True)

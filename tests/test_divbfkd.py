@@ -141,3 +141,13 @@ def test_cli_runs_divbfkd(tmp_path):
     r = json.loads((tmp_path/'result.json').read_text())
     assert r['method'] == 'divbfkd' and r['config']['params']['q'] == 0.05 and r['extra']['gan_history'][0]['q'] == 0.05
     assert (tmp_path/'generator.pt').exists()
+
+def test_small_preset_is_the_measured_cpu_config():
+    "MNIST/KMNIST/Fashion-MNIST `small`: the paper's stage 2 with a GAN a CPU can train; nothing else differs from `paper`."
+    gan = dict(base=32, gan_bs=64, gan_opt='adam', gan_lr=2e-4, gan_epochs=100, critic_bn=False)
+    for ds in ('mnist', 'kmnist', 'fashionmnist'):
+        s, p = (preset(RunConfig(method='divbfkd', config=k, dataset=ds)) for k in ('small', 'paper'))
+        assert s.params == dict(p.params, **gan) and (s.epochs, s.bs, s.lr, s.student) == (p.epochs, p.bs, p.lr, p.student)
+    assert preset(RunConfig(method='divbfkd', config='small', dataset='fashionmnist')).epochs == 200
+    c10 = preset(RunConfig(method='divbfkd', config='small', dataset='cifar10'))   # colour datasets: the short demo
+    assert (c10.params['base'], c10.params['gan_epochs'], c10.epochs) == (64, 40, 15)

@@ -123,3 +123,10 @@ def test_cli_runs_fsbbt(tmp_path, capsys):
     assert main(['distill', 'fsbbt', '--config', 'smoke', '--sample', '--mte-images', '0', '--set', 'cvae=false', '--out', str(tmp_path)]) == 0
     r = json.loads((tmp_path/'result.json').read_text())
     assert r['method'] == 'fsbbt' and r['extra']['pool']['cvae'] == 0 and r['config']['params']['cvae'] is False
+
+def test_small_preset_for_fashion_mnist_is_paper_with_the_longer_schedule():
+    s, p = (preset(RunConfig(method='fsbbt', config=k, dataset='fashionmnist')) for k in ('small', 'paper'))
+    assert s.params == dict(p.params, lr_steps=((100, .1), (125, .01))) and s.epochs == 150
+    assert (s.bs, s.lr, s.student) == (p.bs, p.lr, p.student)
+    m = preset(RunConfig(method='fsbbt', config='small', dataset='mnist'))   # other datasets: the short demo
+    assert (m.epochs, m.params['lr_steps'], m.params['n_mix']) == (10, (), 6000)

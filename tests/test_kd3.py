@@ -71,3 +71,7 @@ def test_dashboard_sees_the_selection():
     s = snap['selection']
     assert s['kind'] == 'web' and s['method'] == 'kd3' and [row['ratio'] for row in s['history']] == [r.extra['selection'][i]['ratio'] for i in range(4)]
     assert snap['samples'] is not None and draw_selection(s)[:4] == b'\x89PNG' and 'selected 0.50 of the pool' in status_line(snap)
+
+def test_small_keeps_ninety_percent_and_the_lesson_half():
+    assert preset(RunConfig(method='kd3', config='small')).params['rho'] == .9
+    assert preset(RunConfig(method='kd3', config='lesson')).params['rho'] == .5

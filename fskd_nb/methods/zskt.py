@@ -20,7 +20,7 @@ from ..dist import ddp, unwrap, shard
 
 # %% auto #0
 __all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'toy_kl', 'toy_zskt', 'toy_regions',
-           'plot_toy', 'Generator', 'zskt_kl', 'zskt_step', 'ZSKTConfig', 'ZSKT']
+           'plot_toy', 'Generator', 'zskt_kl', 'class_entropy', 'zskt_step', 'ZSKTConfig', 'ZSKT']
 
 # %% ../../nbs/10_methods.zskt.ipynb #e1b27c36
 def butterfly(n:int=1000, # points per Gaussian (six Gaussians)
@@ -124,11 +124,17 @@ def zskt_kl(s_logits, t_logits):
     "KL(T ‖ S) at τ = 1 with the element-wise mean reduction ZSKT's β is calibrated to, from log-probabilities (`kd_kl`)."
     return kd_kl(s_logits.float(), t_logits.float(), reduction='elementwise_mean', t2=False, logits=True)   # float32, also under bf16 autocast
 
-def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None):
-    "One pseudo-batch: a generator step maximising KL(T‖S), then `n_s` student steps minimising KL + β·ΣAT (`G`, `student`: networks or their `ddp` wrappers)."
+def class_entropy(t_logits):
+    "Entropy (nats) of the teacher's mean class distribution over a batch: ln K when the batch covers the K classes evenly, 0 when it is one class."
+    p = t_logits.float().softmax(1).mean(0)
+    return -(p * p.clamp_min(1e-12).log()).sum()
+
+def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None, balance:float=0.):
+    "One pseudo-batch: a generator step maximising KL(T‖S) (+ `balance`·class entropy), then `n_s` student steps minimising KL + β·ΣAT (`G`, `student`: networks or their `ddp` wrappers)."
     S = unwrap(student)   # the generator's step goes through the student without a data-parallel wrapper: only G's gradients are shared
     x = G(z)
-    loss_g = -zskt_kl(S(x), teacher.logits(x, phase='synthesize'))
+    t = teacher.logits(x, phase='synthesize')
+    loss_g = -zskt_kl(S(x), t) - (balance * class_entropy(t) if balance else 0.)
     optG.zero_grad(set_to_none=True); loss_g.backward()
     nn.utils.clip_grad_norm_(G.parameters(), clip); optG.step()
     with torch.no_grad():
@@ -154,8 +160,9 @@ class ZSKTConfig(MethodConfig):
     clip: float = param(5., gt=0)  # gradient-norm clip of both
     layers: tuple[str, ...]|None = None  # activations attention transfer compares (None: LeNet's conv1/conv2, a WRN's groups)
     eval_batches: int = param(2000, lo=1)  # test accuracy every this many pseudo-batches
+    balance: float = param(0., lo=0)  # generator: also maximise this times the entropy of the teacher's mean prediction over the batch (0: off, the paper's)
 
-_COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None)
+_COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None, balance=0.)
 ZSKT_PRESETS = {'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_batches=5, width=32, n_s=2, eval_batches=5),
                 'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=1500, width=64, eval_batches=250),
                 'paper': dict(_COMMON, **MTE_PRESETS['paper'], n_batches=None, width=128, eval_batches=2000,  # None: 80k (CIFAR), 50k (SVHN)
@@ -203,7 +210,7 @@ class ZSKT(Method):
             for b in range(b0, n):
                 bar.update()
                 z = torch.randn(cfg.bs, P.z_dim, device=dev)[shard(cfg.bs)]   # drawn whole, cut: under torchrun each process takes its part
-                lg, lsv = zskt_step(Gd, Sd, teacher, optG, optS, z, P.beta, P.n_s, P.clip, ls, lt)
+                lg, lsv = zskt_step(Gd, Sd, teacher, optG, optS, z, P.beta, P.n_s, P.clip, ls, lt, P.balance)
                 schG.step(); schS.step()
                 if (b + 1) % P.eval_batches == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
                     acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
