@@ -20,7 +20,7 @@ from ..dist import ddp, unwrap, shard
 
 # %% auto #0
 __all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'toy_kl', 'toy_zskt', 'toy_regions',
-           'plot_toy', 'Generator', 'zskt_kl', 'class_entropy', 'zskt_step', 'ZSKTConfig', 'ZSKT']
+           'plot_toy', 'Generator', 'zskt_kl', 'class_entropy', 'zskt_step', 'class_tally', 'ZSKTConfig', 'ZSKT']
 
 # %% ../../nbs/10_methods.zskt.ipynb #e1b27c36
 def butterfly(n:int=1000, # points per Gaussian (six Gaussians)
@@ -147,6 +147,14 @@ def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, c
         nn.utils.clip_grad_norm_(student.parameters(), clip); optS.step()
     return loss_g.detach(), loss_s.detach()
 
+# %% ../../nbs/10_methods.zskt.ipynb #ztally02
+@torch.no_grad()
+def class_tally(G, teacher, z, # generator, teacher wrapper, fixed latents [n, z_dim]
+                n_classes:int, bs:int=128) -> list[int]:
+    "How many of `G`'s images on latents `z` the teacher puts in each class (queries in phase 'metric')."
+    lab = torch.cat([teacher(G(zb), phase='metric').argmax(1) for zb in z.split(bs)])
+    return torch.bincount(lab, minlength=n_classes).tolist()
+
 # %% ../../nbs/10_methods.zskt.ipynb #ff69f1d5
 @dataclass
 class ZSKTConfig(MethodConfig):
@@ -161,8 +169,9 @@ class ZSKTConfig(MethodConfig):
     layers: tuple[str, ...]|None = None  # activations attention transfer compares (None: LeNet's conv1/conv2, a WRN's groups)
     eval_batches: int = param(2000, lo=1)  # test accuracy every this many pseudo-batches
     balance: float = param(0., lo=0)  # generator: also maximise this times the entropy of the teacher's mean prediction over the batch (0: off, the paper's)
+    tally: int = param(0, lo=0)  # at each evaluation, the teacher's class counts on the generator's images for this many fixed latents (0: off)
 
-_COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None, balance=0.)
+_COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None, balance=0., tally=0)
 ZSKT_PRESETS = {'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_batches=5, width=32, n_s=2, eval_batches=5),
                 'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=1500, width=64, eval_batches=250),
                 'paper': dict(_COMMON, **MTE_PRESETS['paper'], n_batches=None, width=128, eval_batches=2000,  # None: 80k (CIFAR), 50k (SVHN)
@@ -196,6 +205,7 @@ class ZSKT(Method):
         schG, schS = (torch.optim.lr_scheduler.CosineAnnealingLR(o, n) for o in (optG, optS))
         ls, lt = list(P.layers or _layers(student)), list(P.layers or _layers(teacher.model))
         tdl = DeviceLoader(self.data.test.x, self.data.test.y, bs=1000, tfm=self.tfm(), device=dev)
+        zt = torch.randn(P.tally, P.z_dim, generator=torch.Generator().manual_seed(0)).to(dev) if P.tally else None   # own RNG: training unchanged
         self.student, self.tdl, self.G = student, tdl, G
         hist, acc = [], SimpleNamespace(acc_last=None, acc_best=None, stopped=False)
         self.acc, t0 = acc, time.perf_counter()
@@ -214,7 +224,8 @@ class ZSKT(Method):
                 schG.step(); schS.step()
                 if (b + 1) % P.eval_batches == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
                     acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
-                    hist.append(dict(pseudo_batch=b + 1, loss_g=lg.item(), loss_s=lsv.item(), acc=acc.acc_last, s=round(time.perf_counter() - t0, 1)))
+                    hist.append(dict(pseudo_batch=b + 1, loss_g=lg.item(), loss_s=lsv.item(), acc=acc.acc_last, s=round(time.perf_counter() - t0, 1),
+                                     **({'teacher_classes': class_tally(G, teacher, zt, spec.n_classes)} if P.tally else {})))
                     bar.set_postfix_str(f"test accuracy {acc.acc_last:.2f}", refresh=False)
                     if self.due(last=b + 1 == n):
                         self.checkpoint('loop', dict(G=G.state_dict(), student=student.state_dict(), optG=optG.state_dict(), optS=optS.state_dict(),
