@@ -25,6 +25,7 @@ def _add_common(p:argparse.ArgumentParser):
     g.add_argument('--test-data', default=None, metavar='PATH', help='your own test set (default with --data: a seeded fifth of it)')
     g.add_argument('--shots', type=int, default=200, help='few-shot images per class; N = shots × classes (default: 200)')
     g.add_argument('--seed', type=int, nargs='+', default=[0], help='one or more seeds; several write DIR/seed_<s>/ and a summary (default: 0)')
+    g.add_argument('--draw-seed', type=int, default=None, metavar='S', help='draw the few-shot images with seed S in every run, so that the seeds vary the training only (default: each run its own seed)')
     g.add_argument('--budget', type=int, default=None, help='max teacher queries charged to the method (default: unlimited)')
     g.add_argument('--cap', type=int, default=None, help='hard cap on every image sent to the teacher in any phase, evaluation and MTE included (default: none)')
     g.add_argument('--teacher', default=None, help=TEACHER_HELP)
@@ -118,7 +119,7 @@ def cmd_distill(a) -> int:
     if a.resume and not Path(a.resume).is_dir(): raise FskdError(f"--resume {a.resume}: no such folder; give the --out folder of the run to continue, or drop --resume to start one")
     out = a.resume or a.out or f'runs/{a.method}-{Path(a.data).name if a.data else a.dataset}'
     cfg = RunConfig(method=a.method, dataset=a.dataset, teacher=a.teacher, teacher_mode=a.teacher_mode, topk=a.topk, student=a.student,
-                    shots=a.shots, seed=a.seed[0], budget=a.budget, cap=a.cap, config=a.config, epochs=a.epochs, bs=a.bs, lr=a.lr, device=a.device,
+                    shots=a.shots, seed=a.seed[0], draw_seed=a.draw_seed, budget=a.budget, cap=a.cap, config=a.config, epochs=a.epochs, bs=a.bs, lr=a.lr, device=a.device,
                     data_root=a.data_root, download=False if a.offline else None, sample=a.sample, out=out, eval_every=a.eval_every,
                     mte_images=a.mte_images, probe=a.probe, mte_steps=a.mte_steps, mte_k=a.mte_k, record=a.record, params=_params(a.params),
                     resume=bool(a.resume), checkpoint_every=a.checkpoint_every, progress=False if a.quiet else None)

@@ -147,6 +147,7 @@ class RunConfig:
     student: str|None = None  # student architecture; None: the preset's, else 'lenet5_half'
     shots: int = param(200, lo=0)  # few-shot images per class (N = shots × classes)
     seed: int = param(0, lo=0)
+    draw_seed: int|None = param(None, lo=0)  # seed of the data draws (the few-shot images, a subset, your data's held-out fifth); None: `seed`
     budget: int|None = param(None, lo=0)  # max teacher queries charged to the method (None: unlimited)
     cap: int|None = param(None, lo=0)  # hard cap on every image sent to the teacher, evaluation and MTE included (None: unlimited)
     config: str = 'small'  # preset: smoke (seconds), small (minutes on a laptop CPU), paper (the papers' settings; hours on a CPU for some)
@@ -170,6 +171,11 @@ class RunConfig:
     resume: bool = False  # continue the run in `out`: finished seeds are kept, the teacher's answers already bought are reused
     checkpoint_every: float = param(30., lo=0)  # seconds between checkpoints in `out` (the teacher's answers, the training state); 0: at every chance
     params: dict = field(default_factory=dict)  # method-specific settings (see the method's `Config`)
+
+    @property
+    def data_seed(self) -> int:
+        "The seed of the data draws: `draw_seed`, or the run's `seed` when that is None."
+        return self.seed if self.draw_seed is None else self.draw_seed
 
 _RUN_FIELDS = {f.name for f in fields(RunConfig)}
 
@@ -456,9 +462,9 @@ def _test_split(self:Method) -> tuple:
 Method.test_split = _test_split
 
 def _load_data(self:Method) -> RunData:
-    "The splits, and the few-shot subset (`cfg.shots` per class, drawn with the run's seed) when the method uses one."
+    "The splits, and the few-shot subset (`cfg.shots` per class, drawn with `cfg.data_seed`) when the method uses one."
     train, test, src = self.splits()
-    return RunData(train, few_shot(train, self.cfg.shots, self.cfg.seed) if self.uses_shots else None, test, src)
+    return RunData(train, few_shot(train, self.cfg.shots, self.cfg.data_seed) if self.uses_shots else None, test, src)
 Method.load_data = _load_data
 
 def _attach_data(self:Method, cfg:RunConfig) -> RunConfig:
@@ -475,7 +481,7 @@ def _attach_data(self:Method, cfg:RunConfig) -> RunConfig:
         if not isinstance(t, Split): raise ConfigError("with a Split as data, give its test Split too (test=...)")
         self.user_splits = UserData(d, t, get_spec(cfg.dataset), 'your splits', 'your test split')
         return replace(cfg, data='your splits', test_data='your test split')
-    self.user_splits = as_data(d, t, seed=cfg.seed)
+    self.user_splits = as_data(d, t, seed=cfg.data_seed)
     return replace(cfg, dataset=self.user_splits.spec.name, data=self.user_splits.source,
                    test_data=self.user_splits.test_source, sample=False)
 Method.attach_data = _attach_data

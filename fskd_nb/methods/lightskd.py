@@ -135,6 +135,7 @@ class SelfDistill(Callback):
 
 # %% ../../nbs/16_methods.lightskd.ipynb #ls000020
 _COMMON = dict(drg=True, dsr=True, aux=None, T=4., alpha=.2, beta=1., momentum=.9, wd=5e-4, augment='standard', milestones=(.5, .75))
+_AUGMENTS = ('standard', 'crop', 'rrc', 'none')   # the training augmentations `_train_tfm` builds
 _BIG = ('cifar10', 'cifar100', 'svhn')
 @dataclass
 class LightSKDConfig(MethodConfig):
@@ -146,7 +147,7 @@ class LightSKDConfig(MethodConfig):
     beta: float = param(1., lo=0)  # weight of DSR
     momentum: float = param(.9, lo=0, hi=1)  # SGD momentum
     wd: float = param(5e-4, lo=0)  # weight decay
-    augment: str = param('standard', choices=('standard', 'crop', 'rrc', 'none'))  # training augmentation ('standard': the dataset's; none on MNIST-like data)
+    augment: str = param('standard', choices=_AUGMENTS)  # training augmentation ('standard': the dataset's; none on MNIST-like data)
     milestones: tuple[float, ...] = (.5, .75)  # the lr ×0.1 at these fractions of training
     n_train: int|None = param(None, lo=1)  # a balanced training subset of this many images (None: the whole split)
 
@@ -159,7 +160,7 @@ LIGHTSKD_PRESETS['lesson'] = dict(_COMMON, n_train=1000, epochs=20, bs=128, lr=.
 
 def _train_tfm(dataset:str, arch:str, augment:str):
     "The training transform: 'standard' (the dataset's), 'crop' (pad 4, random 32-px crop, flip), 'rrc' (RandomResizedCrop(0.08, 1) + flip) or 'none'."
-    if augment not in ('standard', 'crop', 'rrc', 'none'): raise FskdError(f"augment must be 'standard', 'crop', 'rrc' or 'none', not {augment!r}")
+    if augment not in _AUGMENTS: raise FskdError(f"augment must be one of {', '.join(map(repr, _AUGMENTS))}, not {augment!r}")
     if augment == 'crop': return replace(input_tfm(dataset, arch, augment=False), pad=4, flip=True)
     if augment == 'rrc': return replace(input_tfm(dataset, arch, augment=False), rrc=(.08, 1.), flip=True)
     return input_tfm(dataset, arch, augment=augment == 'standard')
@@ -170,11 +171,11 @@ class LightSKD(Method):
     presets, uses_shots, live = LIGHTSKD_PRESETS, False, True
     durations = dict(smoke='~17 s', lesson='~25 s', small='~10 min', paper='CIFAR-100, 200 epochs of ResNet-18: a GPU job')
     def load_data(self) -> RunData:
-        "The labelled training split (or a balanced subset of `n_train` images, drawn with the run's seed) and the test split."
+        "The labelled training split (or a balanced subset of `n_train` images, drawn with the run's `data_seed`) and the test split."
         cfg, P, spec = self.cfg, self.p, self.spec
         train, test, src = self.splits()
         k = P.n_train // spec.n_classes if P.n_train and P.n_train < len(train) else None
-        if k: train = few_shot(train, k, cfg.seed)   # a balanced subset, drawn with the run's seed
+        if k: train = few_shot(train, k, cfg.data_seed)   # a balanced subset, drawn with the run's draw seed
         cfg.shots = k
         return RunData(train, None, test, src)
     def fit(self):
