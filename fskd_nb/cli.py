@@ -25,7 +25,7 @@ def _add_common(p:argparse.ArgumentParser):
     g.add_argument('--test-data', default=None, metavar='PATH', help='your own test set (default with --data: a seeded fifth of it)')
     g.add_argument('--shots', type=int, default=200, help='few-shot images per class; N = shots × classes (default: 200)')
     g.add_argument('--seed', type=int, nargs='+', default=[0], help='one or more seeds; several write DIR/seed_<s>/ and a summary (default: 0)')
-    g.add_argument('--draw-seed', type=int, default=None, metavar='S', help='draw the few-shot images with seed S in every run, so that the seeds vary the training only (default: each run its own seed)')
+    g.add_argument('--draw-seed', type=int, default=None, metavar='S', help='draw the data (the few-shot images, a subset, a web pool) with seed S in every run, so that the seeds vary the training only (default: each run its own seed)')
     g.add_argument('--budget', type=int, default=None, help='max teacher queries charged to the method (default: unlimited)')
     g.add_argument('--cap', type=int, default=None, help='hard cap on every image sent to the teacher in any phase, evaluation and MTE included (default: none)')
     g.add_argument('--teacher', default=None, help=TEACHER_HELP)

@@ -147,7 +147,7 @@ class RunConfig:
     student: str|None = None  # student architecture; None: the preset's, else 'lenet5_half'
     shots: int = param(200, lo=0)  # few-shot images per class (N = shots × classes)
     seed: int = param(0, lo=0)
-    draw_seed: int|None = param(None, lo=0)  # seed of the data draws (the few-shot images, a subset, your data's held-out fifth); None: `seed`
+    draw_seed: int|None = param(None, lo=0)  # seed of the data draws (the few-shot images, a subset, a web pool, your data's held-out fifth); None: `seed`
     budget: int|None = param(None, lo=0)  # max teacher queries charged to the method (None: unlimited)
     cap: int|None = param(None, lo=0)  # hard cap on every image sent to the teacher, evaluation and MTE included (None: unlimited)
     config: str = 'small'  # preset: smoke (seconds), small (minutes on a laptop CPU), paper (the papers' settings; hours on a CPU for some)
@@ -292,9 +292,16 @@ class Method:
         if data is not None: cfg = self.attach_data(cfg)
         self.mte_given = cfg.mte_images is not None   # the MTE probe the user asked for (else the preset's, made small for a remote teacher)
         self.cfg, self.p = resolve(cfg, type(self))
+        if self.cfg.draw_seed is not None and data is None and not self.draws:
+            import warnings
+            warnings.warn(f"{self.title or self.name} draws no data in this config (no few-shot images, subset or pool): draw_seed={self.cfg.draw_seed} has no effect")
         self.cbs, self.teacher, self.data, self.student, self.acc, self.tdl = list(cbs), None, None, None, None, None
         self.resumed, self.at, self._t_saved, self.teacher_probe = [], 'start', time.perf_counter(), None   # stages a resume restored; the running stage; the last checkpoint's time
     def __repr__(self): return f"{type(self).__name__}({self.cfg.config!r} config, {self.p})"
+    @property
+    def draws(self) -> bool:
+        "Whether this run draws data with `cfg.data_seed`: the few-shot images here; a method with another draw says so."
+        return self.uses_shots
     @property
     def spec(self) -> DatasetSpec: return get_spec(self.cfg.dataset)
     @property

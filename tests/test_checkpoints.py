@@ -17,6 +17,7 @@ CASES = {   # method: (settings, where to stop, the stages the resumed run must 
     'divbfkd': (dict(sample=True, shots=10, epochs=2, gan_epochs=3), ('after_gan_epoch', 3), ['gan']),   # dies after the GAN's 2nd epoch was saved
     'divbfkd-student': (dict(sample=True, shots=10, epochs=3, gan_epochs=2), ('before_epoch', 3), ['gan', 'synth', 'student: after epoch 2']),
     'zskt': (dict(n_batches=6, eval_batches=2), ('after_pseudo_batch', 5), ['loop']),
+    'zskt-memory': (dict(n_batches=6, eval_batches=2, memory=300), ('after_pseudo_batch', 5), ['loop']),   # the replay memory (full after 3 batches) resumes too
     'kd3': (dict(sample=True, web_n=2000, epochs=3), ('before_epoch', 3), ['student: after epoch 2']),
     'lightskd': (dict(dataset='fashionmnist', n_train=600, bs=100, epochs=3, eval_every=3), ('before_epoch', 3), ['student: after epoch 2']),
 }

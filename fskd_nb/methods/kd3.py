@@ -316,7 +316,7 @@ KD3_PRESETS['lesson'] = dict(KD3_PRESETS['small'], **MTE_PRESETS['lesson'], rho=
 class KD3(Method):
     "KD^3 (reconstructed): web pool + white-box teacher → dynamic selection, feature/classifier alignment, MixDistribution."
     name, title, access, loss, Config = 'kd3', 'KD^3', 'white_box', 'fskd_nb.methods.kd3.KD3Loss', KD3Config
-    presets, uses_shots, live = KD3_PRESETS, False, True
+    presets, uses_shots, live, draws = KD3_PRESETS, False, True, True   # draws: the web pool
     durations = dict(smoke='~7 s', lesson='~20 s', small='~20 s', paper='~20 s (MNIST); CIFAR-10: a GPU job')
     def attach_data(self, cfg):
         "Your data is the web pool: a `WebPool`, or any images `as_data` takes (with their test set)."
@@ -339,7 +339,7 @@ class KD3(Method):
         tfm = self.tfm()
         with Timer(cfg.device) as tp:
             pool = self.pool
-            if pool is None: pool = self.pool = load_web_pool(spec.name, P.web_n, P.mix, cfg.seed, cfg.sample, cfg.data_root, cfg.download, dev, P.shift)
+            if pool is None: pool = self.pool = load_web_pool(spec.name, P.web_n, P.mix, cfg.data_seed, cfg.sample, cfg.data_root, cfg.download, dev, P.shift)
             t_tfm = input_tfm(spec.name, teacher.model.__class__.__name__.lower(), augment=False)
             bar = progress_bar(total=len(pool.x), desc='teacher labels (distill)', progress=cfg.progress, unit='img', leave=False)
             def ask(b): bar.update(len(b) * world()); return teacher.features(t_tfm(b.to(dev)), phase='distill')

@@ -169,6 +169,7 @@ class LightSKD(Method):
     "LightSKD: self-distillation with DRG (the adapter on h2 teaches the output) and DSR (the previous batch's sorted logits); no teacher."
     name, title, access, loss, Config = 'lightskd', 'LightSKD', 'none', 'fskd_nb.methods.lightskd.SelfDistill.loss', LightSKDConfig
     presets, uses_shots, live = LIGHTSKD_PRESETS, False, True
+    draws = property(lambda self: bool(self.p.n_train))   # a balanced subset of the training split
     durations = dict(smoke='~17 s', lesson='~25 s', small='~10 min', paper='CIFAR-100, 200 epochs of ResNet-18: a GPU job')
     def load_data(self) -> RunData:
         "The labelled training split (or a balanced subset of `n_train` images, drawn with the run's `data_seed`) and the test split."

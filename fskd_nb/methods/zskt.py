@@ -20,7 +20,8 @@ from ..dist import ddp, unwrap, shard
 
 # %% auto #0
 __all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'toy_kl', 'toy_zskt', 'toy_regions',
-           'plot_toy', 'Generator', 'zskt_kl', 'class_entropy', 'zskt_step', 'class_tally', 'ZSKTConfig', 'ZSKT']
+           'plot_toy', 'Generator', 'pixel_box', 'zskt_kl', 'class_entropy', 'zskt_step', 'class_tally', 'PseudoMemory',
+           'ZSKTConfig', 'ZSKT']
 
 # %% ../../nbs/10_methods.zskt.ipynb #e1b27c36
 def butterfly(n:int=1000, # points per Gaussian (six Gaussians)
@@ -108,16 +109,24 @@ def plot_toy(teacher:nn.Module, student:nn.Module, points=None, x=None, y=None, 
 # %% ../../nbs/10_methods.zskt.ipynb #3af1f0ec
 class Generator(nn.Module):
     "ZSKT's generator: z → C·8·8 → two ×2 up-blocks → conv → BN(out_ch), output 32×32."
-    def __init__(self, z_dim:int=100, width:int=128, out_ch:int=3):
+    def __init__(self, z_dim:int=100, width:int=128, out_ch:int=3,
+                 box=None): # (lo, hi), each [out_ch]: a sigmoid onto this range per channel (None: unbounded, the paper's)
         super().__init__()
         self.z_dim = z_dim
+        self.box = None if box is None else nn.Buffer(torch.stack([torch.as_tensor(v, dtype=torch.float).view(-1, 1, 1) for v in box]))
         self.fc, self.bn0 = nn.Linear(z_dim, width*8*8), nn.BatchNorm2d(width)
         up = lambda ci, co: nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(ci, co, 3, 1, 1), nn.BatchNorm2d(co), nn.LeakyReLU(0.2))
         self.up1, self.up2 = up(width, width), up(width, width // 2)
         self.out = nn.Sequential(nn.Conv2d(width // 2, out_ch, 3, 1, 1), nn.BatchNorm2d(out_ch, affine=True))
     def forward(self, z):
-        x = self.bn0(self.fc(z).view(len(z), -1, 8, 8))
-        return self.out(self.up2(self.up1(x)))
+        x = self.out(self.up2(self.up1(self.bn0(self.fc(z).view(len(z), -1, 8, 8)))))
+        return x if self.box is None else self.box[0] + (self.box[1] - self.box[0]) * torch.sigmoid(x)
+
+def pixel_box(tfm, channels:int) -> tuple:
+    "The input-space values (lo, hi) of pixels 0 and 1 after `tfm`'s normalisation, each [channels]."
+    m = torch.tensor(tfm.mean if tfm.mean is not None else (0.,) * channels)
+    s = torch.tensor(tfm.std if tfm.std is not None else (1.,) * channels)
+    return -m / s, (1 - m) / s
 
 # %% ../../nbs/10_methods.zskt.ipynb #8ff69bbc
 def zskt_kl(s_logits, t_logits):
@@ -129,8 +138,9 @@ def class_entropy(t_logits):
     p = t_logits.float().softmax(1).mean(0)
     return -(p * p.clamp_min(1e-12).log()).sum()
 
-def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None, balance:float=0.):
-    "One pseudo-batch: a generator step maximising KL(T‖S) (+ `balance`·class entropy), then `n_s` student steps minimising KL + β·ΣAT (`G`, `student`: networks or their `ddp` wrappers)."
+def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None, balance:float=0.,
+              memory=None): # a `PseudoMemory` to replay past pseudo-images from and add this batch to (None: off)
+    "One pseudo-batch: a generator step maximising KL(T‖S) (+ `balance`·class entropy), then `n_s` student steps minimising KL + β·ΣAT (+ KL on a replayed batch) (`G`, `student`: networks or their `ddp` wrappers)."
     S = unwrap(student)   # the generator's step goes through the student without a data-parallel wrapper: only G's gradients are shared
     x = G(z)
     t = teacher.logits(x, phase='synthesize')
@@ -140,11 +150,15 @@ def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, c
     with torch.no_grad():
         x = G(z)
         t_logits, t_acts = teacher.activations(x, t_layers, phase='distill')
+    B = len(x)
     for _ in range(n_s):
-        with Activations(S, s_layers) as acts: s_logits = student(x)
-        loss_s = zskt_kl(s_logits, t_logits) + (beta * attention_transfer(acts.values(), t_acts) if beta else 0.)
+        xr, tr = memory.sample(B) if memory else (None, None)   # one forward over this batch and a replayed one
+        with Activations(S, s_layers) as acts: s_logits = student(x if xr is None else torch.cat([x, xr]))
+        loss_s = zskt_kl(s_logits[:B], t_logits) + (beta * attention_transfer([a[:B] for a in acts.values()], t_acts) if beta else 0.)
+        if xr is not None: loss_s = loss_s + zskt_kl(s_logits[B:], tr)
         optS.zero_grad(set_to_none=True); loss_s.backward()
         nn.utils.clip_grad_norm_(student.parameters(), clip); optS.step()
+    if memory is not None: memory.add(x, t_logits)
     return loss_g.detach(), loss_s.detach()
 
 # %% ../../nbs/10_methods.zskt.ipynb #ztally02
@@ -154,6 +168,26 @@ def class_tally(G, teacher, z, # generator, teacher wrapper, fixed latents [n, z
     "How many of `G`'s images on latents `z` the teacher puts in each class (queries in phase 'metric')."
     lab = torch.cat([teacher(G(zb), phase='metric').argmax(1) for zb in z.split(bs)])
     return torch.bincount(lab, minlength=n_classes).tolist()
+
+# %% ../../nbs/10_methods.zskt.ipynb #zmem0002
+class PseudoMemory:
+    "Ring buffer on the device of the last `size` pseudo-images and the teacher's logits on them, for the student to revisit."
+    def __init__(self, size:int): self.size, self.x, self.t, self.n, self.i = size, None, None, 0, 0
+    def __len__(self): return self.n
+    @torch.no_grad()
+    def add(self, x, t):
+        "Store images `x` with the teacher's logits `t`, overwriting the oldest once full."
+        x, t = x[-self.size:], t[-self.size:]
+        if self.x is None: self.x, self.t = x.new_empty(self.size, *x.shape[1:]), t.new_empty(self.size, *t.shape[1:])
+        idx = (self.i + torch.arange(len(x), device=x.device)) % self.size
+        self.x[idx], self.t[idx] = x, t.float()
+        self.i, self.n = (self.i + len(x)) % self.size, min(self.n + len(x), self.size)
+    def sample(self, k:int):
+        "`k` stored images and their teacher logits, drawn uniformly with replacement (no host sync)."
+        idx = torch.randint(self.n, (k,), device=self.x.device)
+        return self.x[idx], self.t[idx]
+    def state_dict(self): return dict(x=self.x, t=self.t, n=self.n, i=self.i)
+    def load_state_dict(self, d): self.x, self.t, self.n, self.i = d['x'], d['t'], d['n'], d['i']
 
 # %% ../../nbs/10_methods.zskt.ipynb #ff69f1d5
 @dataclass
@@ -170,10 +204,12 @@ class ZSKTConfig(MethodConfig):
     eval_batches: int = param(2000, lo=1)  # test accuracy every this many pseudo-batches
     balance: float = param(0., lo=0)  # generator: also maximise this times the entropy of the teacher's mean prediction over the batch (0: off, the paper's)
     tally: int = param(0, lo=0)  # at each evaluation, the teacher's class counts on the generator's images for this many fixed latents (0: off)
+    box: bool = False  # the generator's images inside the range of real pixels (a sigmoid onto [0, 1] pixels; False: unbounded, the paper's)
+    memory: int = param(0, lo=0)  # student steps also distil on a batch replayed from the last this-many generator images (0: off, the paper's)
 
-_COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None, balance=0., tally=0)
+_COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None, balance=0., tally=0, memory=0, box=False)
 ZSKT_PRESETS = {'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_batches=5, width=32, n_s=2, eval_batches=5),
-                'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=1500, width=64, eval_batches=250),
+                'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=1500, width=64, eval_batches=250, box=True),   # box: Measured, below
                 'paper': dict(_COMMON, **MTE_PRESETS['paper'], n_batches=None, width=128, eval_batches=2000,  # None: 80k (CIFAR), 50k (SVHN)
                               student='wrn_16_1', teacher_arch='wrn_40_2')}
 ZSKT_PRESETS['lesson'] = dict(_COMMON, **MTE_PRESETS['lesson'], n_batches=120, width=64, eval_batches=40)   # ~30 s a run on MNIST: accuracy climbing, far from done
@@ -199,13 +235,14 @@ class ZSKT(Method):
         cl = dict(memory_format=torch.channels_last)   # faster convolutions for G on CPU and for every net on CUDA
         student = get_model(cfg.student, spec.n_classes, spec.channels).to(dev, **(cl if dev.type == 'cuda' else {}))
         if dev.type == 'cuda': teacher.module.to(**cl)
-        G = Generator(P.z_dim, P.width, spec.channels).to(dev, **cl)
+        G = Generator(P.z_dim, P.width, spec.channels, pixel_box(self.tfm(), spec.channels) if P.box else None).to(dev, **cl)
         optG, optS = torch.optim.Adam(G.parameters(), P.lr_g), torch.optim.Adam(student.parameters(), P.lr_s)
         n = P.n_batches = P.n_batches or (50_000 if spec.name == 'svhn' else 80_000)
         schG, schS = (torch.optim.lr_scheduler.CosineAnnealingLR(o, n) for o in (optG, optS))
         ls, lt = list(P.layers or _layers(student)), list(P.layers or _layers(teacher.model))
         tdl = DeviceLoader(self.data.test.x, self.data.test.y, bs=1000, tfm=self.tfm(), device=dev)
         zt = torch.randn(P.tally, P.z_dim, generator=torch.Generator().manual_seed(0)).to(dev) if P.tally else None   # own RNG: training unchanged
+        mem = PseudoMemory(P.memory) if P.memory else None
         self.student, self.tdl, self.G = student, tdl, G
         hist, acc = [], SimpleNamespace(acc_last=None, acc_best=None, stopped=False)
         self.acc, t0 = acc, time.perf_counter()
@@ -213,6 +250,7 @@ class ZSKT(Method):
         if st is not None:
             for m, k in ((G, 'G'), (student, 'student'), (optG, 'optG'), (optS, 'optS'), (schG, 'schG'), (schS, 'schS')): m.load_state_dict(st[k])
             hist, b0, acc.acc_last, acc.acc_best = st['hist'], st['b'], st['acc_last'], st['acc_best']
+            if mem is not None: mem.load_state_dict(st['memory'])
         Gd, Sd = ddp(G), ddp(student)   # under torchrun: data-parallel, gradients averaged across processes
         self.notify('before_pseudo_batches', G=G, student=student)
         bar = progress_bar(total=n, initial=b0, desc='pseudo-batches', progress=cfg.progress, unit='batch')
@@ -220,7 +258,7 @@ class ZSKT(Method):
             for b in range(b0, n):
                 bar.update()
                 z = torch.randn(cfg.bs, P.z_dim, device=dev)[shard(cfg.bs)]   # drawn whole, cut: under torchrun each process takes its part
-                lg, lsv = zskt_step(Gd, Sd, teacher, optG, optS, z, P.beta, P.n_s, P.clip, ls, lt, P.balance)
+                lg, lsv = zskt_step(Gd, Sd, teacher, optG, optS, z, P.beta, P.n_s, P.clip, ls, lt, P.balance, mem)
                 schG.step(); schS.step()
                 if (b + 1) % P.eval_batches == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
                     acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
@@ -229,7 +267,8 @@ class ZSKT(Method):
                     bar.set_postfix_str(f"test accuracy {acc.acc_last:.2f}", refresh=False)
                     if self.due(last=b + 1 == n):
                         self.checkpoint('loop', dict(G=G.state_dict(), student=student.state_dict(), optG=optG.state_dict(), optS=optS.state_dict(),
-                                                     schG=schG.state_dict(), schS=schS.state_dict(), hist=hist, b=b + 1, acc_last=acc.acc_last, acc_best=acc.acc_best))
+                                                     schG=schG.state_dict(), schS=schS.state_dict(), hist=hist, b=b + 1, acc_last=acc.acc_last, acc_best=acc.acc_best,
+                                                     **({'memory': mem.state_dict()} if mem is not None else {})))
                 self.notify('after_pseudo_batch', it=b + 1, n_batches=n, loss_g=lg, loss_s=lsv)   # tensors: callbacks decide when to sync
         except CancelFitException:   # a dashboard's Stop: the student as it is now is the result
             acc.stopped, acc.acc_last = True, accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
