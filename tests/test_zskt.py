@@ -28,7 +28,8 @@ def test_paper_preset_is_the_paper():
     assert (cfg.mte_images, cfg.mte_steps, cfg.mte_k) == (1000, 200, 100)
     assert preset(RunConfig(method='zskt', config='small')).student == 'lenet5_half'
     assert (cfg.params['box'], cfg.params['memory'], cfg.params['balance']) == (False, 0, 0.)   # the paper's unbounded generator, no replay
-    assert preset(RunConfig(method='zskt', config='small')).params['box'] is True   # small: the generator's images in the pixel range
+    small = preset(RunConfig(method='zskt', config='small')).params
+    assert (small['box'], small['n_batches'], small['memory']) == (True, 3000, 0)   # small: images in the pixel range, 3000 pseudo-batches, no replay
 
 @pytest.mark.parametrize('ds', ['cifar10', 'svhn'])
 def test_paper_config_runs_on_fakedata(fake_wrn_teacher, ds, tmp_path):
