@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_run.ipynb #r0000002
 from __future__ import annotations
-import copy, difflib, importlib, json, math, shutil, time, types, typing
+import copy, difflib, importlib, json, math, shutil, time, types, typing, warnings
 from dataclasses import dataclass, field, fields, asdict, replace, is_dataclass
 from pathlib import Path
 import torch
@@ -293,7 +293,6 @@ class Method:
         self.mte_given = cfg.mte_images is not None   # the MTE probe the user asked for (else the preset's, made small for a remote teacher)
         self.cfg, self.p = resolve(cfg, type(self))
         if self.cfg.draw_seed is not None and data is None and not self.draws:
-            import warnings
             warnings.warn(f"{self.title or self.name} draws no data in this config (no few-shot images, subset or pool): draw_seed={self.cfg.draw_seed} has no effect")
         self.cbs, self.teacher, self.data, self.student, self.acc, self.tdl = list(cbs), None, None, None, None, None
         self.resumed, self.at, self._t_saved, self.teacher_probe = [], 'start', time.perf_counter(), None   # stages a resume restored; the running stage; the last checkpoint's time
@@ -383,7 +382,6 @@ def _probe_teacher(self:Method) -> float|None:
     with torch.no_grad(): p = t.label_set(test.x[i], self.tfm(), 'eval', device=self.dev)   # under torchrun: each image asked once
     right = int((p.argmax(1).cpu() == test.y[i]).sum()); self.teacher_probe = dict(images=n, acc=right / n)
     if right / n < 2 / K:
-        import warnings
         warnings.warn(f"the teacher is right on {right} of {n} test images ({100 * right / n:.0f} %; chance is {100 / K:.0f} %): its answers "
                       f"may teach the student nothing; check that the teacher fits this data (the same classes in the same order, its input "
                       f"size and normalisation: --teacher-input)")
@@ -434,13 +432,11 @@ def _load_teacher(self:Method) -> Teacher|None:
     inner = getattr(t.model, 'fn', t.model)   # a recorder's teacher
     if cfg.mte_images and not self.mte_given and not isinstance(inner, torch.nn.Module):   # outside this process: every probe image is billed
         cfg.mte_images = min(cfg.mte_images, REMOTE_MTE_IMAGES)
-        import warnings
         warnings.warn(f"the end-of-run MTE asks this teacher about up to {cfg.mte_images} images × {self.spec.n_classes - 1} targets × "
                       f"{cfg.mte_steps} steps = {cfg.mte_images * (self.spec.n_classes - 1) * cfg.mte_steps:,} queries, plus the test images it looks "
                       f"through for agreeing ones (phase metric: not charged to --budget, counted by --cap); --mte-images 0 skips it, N sets its size")
     trained = getattr(t, 'info', {}).get('dataset')
     if trained and trained != self.spec.name and self.user_data is None:
-        import warnings
         warnings.warn(f"the teacher {t.name!r} was trained on {trained}, but this run is on {self.spec.name}: its answers may be no better than chance; "
                       f"pass the {self.spec.name} teacher (--teacher <arch>-{self.spec.name}) unless this is what you want")
     if self.user_teacher is not None: cfg.teacher = self.user_teacher if isinstance(self.user_teacher, str) else t.name   # the record names it
@@ -622,7 +618,7 @@ def _finish(self:Method, timer:Timer, extra:dict) -> RunResult:
         msg = (f"the {failed['stage']} step failed ({failed['error']}); the student and a result marked with it are saved{where}"
                + (" and a larger --cap or --budget" if isinstance(err, QueryBudgetExceeded) else ''))
         if isinstance(err, QueryBudgetExceeded): raise QueryBudgetExceeded(msg) from None
-        import warnings; warnings.warn(msg)
+        warnings.warn(msg)
     return r
 Method.finish = _finish
 
