@@ -1,6 +1,6 @@
 """ZSKT acceptance report (issue 3): accuracy and MTE of the zero-shot students against Standard-KD students on MNIST.
 Reads the result folders written by
-  fskd distill zskt --config small --teacher-mode white_box --seed 0 1 2 --mte-images 1000 --mte-steps 100 --mte-k 100 --out runs/zskt-small
+  fskd distill zskt --config small --teacher-mode white_box --seed 0 1 2 --mte-images 1000 --mte-steps 100 --mte-k 100 --set disagree=kl box=false n_batches=1500 --out runs/zskt-small
   fskd distill standard-kd --config paper --seed 0 1 2 --mte-images 1000 --mte-steps 100 --mte-k 100 --out runs/standard-kd-mte
 prints mean ± std per method, and draws both seed-0 students' average transition curves against the teacher
 (recomputed from the saved student.pt on the same 1000-image probe protocol) into nbs/images/zskt_mte_mnist.png.

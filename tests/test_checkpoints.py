@@ -18,6 +18,7 @@ CASES = {   # method: (settings, where to stop, the stages the resumed run must 
     'divbfkd-student': (dict(sample=True, shots=10, epochs=3, gan_epochs=2), ('before_epoch', 3), ['gan', 'synth', 'student: after epoch 2']),
     'zskt': (dict(n_batches=6, eval_batches=2), ('after_pseudo_batch', 5), ['loop']),
     'zskt-memory': (dict(n_batches=6, eval_batches=2, memory=300), ('after_pseudo_batch', 5), ['loop']),   # the replay memory (full after 3 batches) resumes too
+    'zskt-shift': (dict(n_batches=6, eval_batches=2, shift=2), ('after_pseudo_batch', 5), ['loop']),   # shifted views draw from the random stream: it resumes too
     'kd3': (dict(sample=True, web_n=2000, epochs=3), ('before_epoch', 3), ['student: after epoch 2']),
     'lightskd': (dict(dataset='fashionmnist', n_train=600, bs=100, epochs=3, eval_every=3), ('before_epoch', 3), ['student: after epoch 2']),
 }

@@ -27,9 +27,10 @@ def test_paper_preset_is_the_paper():
     assert (cfg.params['beta'], cfg.params['n_s'], cfg.params['lr_g'], cfg.params['lr_s'], cfg.bs) == (250., 10, 1e-3, 2e-3, 128)
     assert (cfg.mte_images, cfg.mte_steps, cfg.mte_k) == (1000, 200, 100)
     assert preset(RunConfig(method='zskt', config='small')).student == 'lenet5_half'
-    assert (cfg.params['box'], cfg.params['memory'], cfg.params['balance']) == (False, 0, 0.)   # the paper's unbounded generator, no replay
+    assert (cfg.params['box'], cfg.params['memory'], cfg.params['balance'], cfg.params['shift']) == (False, 0, 0., 0)   # the paper's unbounded generator, no replay, no shifted views
     small = preset(RunConfig(method='zskt', config='small')).params
-    assert (small['box'], small['n_batches'], small['memory']) == (True, 3000, 0)   # small: images in the pixel range, 3000 pseudo-batches, no replay
+    assert (small['box'], small['n_batches'], small['memory'], small['disagree']) == (True, 3000, 0, 'l1')   # small: images in the pixel range, 3000 pseudo-batches, no replay, the L1 game
+    assert cfg.params['disagree'] == 'kl'   # the paper's game: KL
 
 @pytest.mark.parametrize('ds', ['cifar10', 'svhn'])
 def test_paper_config_runs_on_fakedata(fake_wrn_teacher, ds, tmp_path):

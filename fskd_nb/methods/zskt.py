@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import torch, torch.nn as nn, torch.nn.functional as F
 from dataclasses import dataclass
 from ..core import FskdError, RunResult, Timer, set_seed, default_device, progress_bar
-from ..data import get_spec, DeviceLoader, input_tfm
+from ..data import get_spec, DeviceLoader, input_tfm, random_crop
 from ..models import get_model, Activations
 from ..teacher import Teacher
 from ..losses import kd_kl, kl_terms, attention_transfer
@@ -20,8 +20,8 @@ from ..dist import ddp, unwrap, shard
 
 # %% auto #0
 __all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'toy_kl', 'toy_zskt', 'toy_regions',
-           'plot_toy', 'Generator', 'pixel_box', 'zskt_kl', 'class_entropy', 'zskt_step', 'class_tally', 'PseudoMemory',
-           'ZSKTConfig', 'ZSKT']
+           'plot_toy', 'Generator', 'pixel_box', 'zskt_kl', 'class_entropy', 'logit_l1', 'zskt_step', 'class_tally',
+           'PseudoMemory', 'ZSKTConfig', 'ZSKT']
 
 # %% ../../nbs/10_methods.zskt.ipynb #e1b27c36
 def butterfly(n:int=1000, # points per Gaussian (six Gaussians)
@@ -138,24 +138,33 @@ def class_entropy(t_logits):
     p = t_logits.float().softmax(1).mean(0)
     return -(p * p.clamp_min(1e-12).log()).sum()
 
+def logit_l1(s_logits, t_logits):
+    "Mean absolute difference of student and teacher logits: a disagreement whose gradient does not vanish where the teacher's softmax saturates."
+    return (s_logits.float() - t_logits.float()).abs().mean()
+
 def zskt_step(G, student, teacher, optG, optS, z, beta:float=250., n_s:int=10, clip:float=5., s_layers=None, t_layers=None, balance:float=0.,
-              memory=None): # a `PseudoMemory` to replay past pseudo-images from and add this batch to (None: off)
-    "One pseudo-batch: a generator step maximising KL(T‖S) (+ `balance`·class entropy), then `n_s` student steps minimising KL + β·ΣAT (+ KL on a replayed batch) (`G`, `student`: networks or their `ddp` wrappers)."
+              memory=None, # a `PseudoMemory` to replay past pseudo-images from and add this batch to (None: off)
+              shift:int=0, # student steps: each image moved by up to ±`shift` pixels, new offsets and teacher answers every step (0: off)
+              disagree:str='kl'): # what the generator maximises and the student minimises: 'kl', KL(T‖S) (the paper's), or 'l1', `logit_l1`
+    "One pseudo-batch: a generator step maximising the disagreement D (KL(T‖S) or `logit_l1`; + `balance`·class entropy), then `n_s` student steps minimising D + β·ΣAT (+ D on a replayed batch) (`G`, `student`: networks or their `ddp` wrappers)."
+    D = zskt_kl if disagree == 'kl' else logit_l1
     S = unwrap(student)   # the generator's step goes through the student without a data-parallel wrapper: only G's gradients are shared
     x = G(z)
     t = teacher.logits(x, phase='synthesize')
-    loss_g = -zskt_kl(S(x), t) - (balance * class_entropy(t) if balance else 0.)
+    loss_g = -D(S(x), t) - (balance * class_entropy(t) if balance else 0.)
     optG.zero_grad(set_to_none=True); loss_g.backward()
     nn.utils.clip_grad_norm_(G.parameters(), clip); optG.step()
-    with torch.no_grad():
-        x = G(z)
-        t_logits, t_acts = teacher.activations(x, t_layers, phase='distill')
-    B = len(x)
-    for _ in range(n_s):
+    with torch.no_grad(): x0 = G(z)
+    lo = getattr(unwrap(G), 'box', None); lo = 0. if lo is None else lo[0]   # pixels shifted in: black for bounded images, the mean otherwise
+    B = len(x0)
+    for i in range(n_s):
+        if shift or i == 0:   # the teacher's answers: once per pseudo-batch, or on every step's shifted view
+            x = lo + random_crop(x0 - lo, shift) if shift else x0
+            with torch.no_grad(): t_logits, t_acts = teacher.activations(x, t_layers, phase='distill')
         xr, tr = memory.sample(B) if memory else (None, None)   # one forward over this batch and a replayed one
         with Activations(S, s_layers) as acts: s_logits = student(x if xr is None else torch.cat([x, xr]))
-        loss_s = zskt_kl(s_logits[:B], t_logits) + (beta * attention_transfer([a[:B] for a in acts.values()], t_acts) if beta else 0.)
-        if xr is not None: loss_s = loss_s + zskt_kl(s_logits[B:], tr)
+        loss_s = D(s_logits[:B], t_logits) + (beta * attention_transfer([a[:B] for a in acts.values()], t_acts) if beta else 0.)
+        if xr is not None: loss_s = loss_s + D(s_logits[B:], tr)
         optS.zero_grad(set_to_none=True); loss_s.backward()
         nn.utils.clip_grad_norm_(student.parameters(), clip); optS.step()
     if memory is not None: memory.add(x, t_logits)
@@ -180,7 +189,7 @@ class PseudoMemory:
         x, t = x[-self.size:], t[-self.size:]
         if self.x is None: self.x, self.t = x.new_empty(self.size, *x.shape[1:]), t.new_empty(self.size, *t.shape[1:], dtype=torch.float)
         idx = (self.i + torch.arange(len(x), device=x.device)) % self.size
-        self.x[idx], self.t[idx] = x, t.float()
+        self.x[idx], self.t[idx] = x, t.float()   # index assignment does not cast: bf16 logits under autocast
         self.i, self.n = (self.i + len(x)) % self.size, min(self.n + len(x), self.size)
     def sample(self, k:int):
         "`k` stored images and their teacher logits, drawn uniformly with replacement (no host sync)."
@@ -206,10 +215,12 @@ class ZSKTConfig(MethodConfig):
     tally: int = param(0, lo=0)  # at each evaluation, the teacher's class counts on the generator's images for this many fixed latents (0: off)
     box: bool = False  # the generator's images inside the range of real pixels (a sigmoid onto [0, 1] pixels; False: unbounded, the paper's)
     memory: int = param(0, lo=0)  # student steps also distil on a batch replayed from the last this-many generator images (0: off, the paper's)
+    disagree: str = param('kl', choices=('kl', 'l1'))  # what the generator maximises and the student minimises: KL(T‖S) ('kl', the paper's) or the mean absolute logit difference ('l1')
+    shift: int = param(0, lo=0)  # student steps see each generator image moved by up to this many pixels, with the teacher's answers on the moved images (0: off, the paper's)
 
-_COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None, balance=0., tally=0, memory=0, box=False)
+_COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None, balance=0., tally=0, memory=0, shift=0, disagree='kl', box=False)
 ZSKT_PRESETS = {'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_batches=5, width=32, n_s=2, eval_batches=5),
-                'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=3000, width=64, eval_batches=250, box=True),   # box, 3000: Measured, below
+                'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=3000, width=64, eval_batches=250, box=True, disagree='l1'),   # box, 3000, L1: Measured, below
                 'paper': dict(_COMMON, **MTE_PRESETS['paper'], n_batches=None, width=128, eval_batches=2000,  # None: 80k (CIFAR), 50k (SVHN)
                               student='wrn_16_1', teacher_arch='wrn_40_2')}
 ZSKT_PRESETS['lesson'] = dict(_COMMON, **MTE_PRESETS['lesson'], n_batches=120, width=64, eval_batches=40)   # ~30 s a run on MNIST: accuracy climbing, far from done
@@ -258,7 +269,7 @@ class ZSKT(Method):
             for b in range(b0, n):
                 bar.update()
                 z = torch.randn(cfg.bs, P.z_dim, device=dev)[shard(cfg.bs)]   # drawn whole, cut: under torchrun each process takes its part
-                lg, lsv = zskt_step(Gd, Sd, teacher, optG, optS, z, P.beta, P.n_s, P.clip, ls, lt, P.balance, mem)
+                lg, lsv = zskt_step(Gd, Sd, teacher, optG, optS, z, P.beta, P.n_s, P.clip, ls, lt, P.balance, mem, P.shift, P.disagree)
                 schG.step(); schS.step()
                 if (b + 1) % P.eval_batches == 0 or b + 1 == n:   # the only host syncs: every eval_batches pseudo-batches
                     acc.acc_last = accuracy(*predict(student, tdl)); acc.acc_best = max(acc.acc_best or 0, acc.acc_last)
