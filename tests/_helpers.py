@@ -20,20 +20,30 @@ def fake_rgb_run(cfg, ds:str, k:int, per_class:int):
     "(keyword arguments for the method: a counted stand-in teacher and FakeData RGB splits, `per_class` × k few-shot, 40 test; the counter)."
     from fskd_nb.data import Split
     from fskd_nb.teacher import Teacher
-    from fskd_nb.run import resolve
+    from fskd_nb.run import resolve, get_method
     fs = Split(fake_rgb(per_class * k, k), torch.arange(k).repeat(per_class), ds, k)
     test = Split(fake_rgb(40, k, 7), torch.arange(40) % k, ds, k)
     torch.manual_seed(0); W = torch.randn(3 * 32 * 32, k)
     cnt = Counting(lambda xb: xb.flatten(1) @ W)   # a stand-in black box whose argmax varies with the image
-    name = f"{resolve(cfg)[1].teacher_arch}-{ds}"
+    name = f"{resolve(cfg, get_method(cfg.method))[1].teacher_arch}-{ds}"
     return dict(teacher=Teacher(cnt, mode='soft', name=name), data=fs, test=test), cnt
 
 def preset(cfg):
     "The run's exact config (preset values filled in), as the run template resolves it."
-    from fskd_nb.run import resolve
-    return resolve(cfg)[0]
+    from fskd_nb.run import resolve, get_method
+    return resolve(cfg, get_method(cfg.method))[0]
 
 def answered(url) -> int:
     "Images a teacher served by `fskd teacher serve` at `url` has answered so far (its own count)."
     import httpx
     return httpx.get(url + '/info', timeout=10).json()['answered']
+
+def identical(x, y) -> bool:
+    "Two run folders with the same numbers in result.json (accuracy, agreement, MTE, queries) and bit-identical student weights."
+    from pathlib import Path
+    from fskd_nb.core import load_result
+    x, y = Path(x), Path(y)
+    rx, ry = load_result(x), load_result(y)
+    sx, sy = (torch.load(q/'student.pt', weights_only=True)['state_dict'] for q in (x, y))
+    return (rx.acc_last, rx.acc_best, rx.agreement, rx.mte, rx.queries) == (ry.acc_last, ry.acc_best, ry.agreement, ry.mte, ry.queries) \
+           and sx.keys() == sy.keys() and all(torch.equal(sx[k], sy[k]) for k in sx)

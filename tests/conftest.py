@@ -2,6 +2,18 @@ import os, re, subprocess, sys
 from pathlib import Path
 import pytest
 
+def pytest_addoption(parser):
+    parser.addoption('--slow', action='store_true', help='also run the slow checks (every stage of every method killed and resumed, caps, data-parallel over seeds, every method end to end); $FSKD_SLOW=1 does the same')
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'slow: a long check (minutes): run with --slow or $FSKD_SLOW=1')
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption('--slow') or os.environ.get('FSKD_SLOW') == '1': return
+    skip = pytest.mark.skip(reason='a slow check: run with --slow (or $FSKD_SLOW=1)')
+    for it in items:
+        if 'slow' in it.keywords: it.add_marker(skip)
+
 def _shared_data():
     if os.environ.get('FSKD_DATA'): return Path(os.environ['FSKD_DATA'])
     p = Path(__file__).resolve().parents[2]/'shared'/'data'

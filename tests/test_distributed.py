@@ -65,3 +65,30 @@ def test_resume_with_one_process(server, tmp_path):
     res = load_result(tmp_path/'cut')
     assert res.queries == ref.queries and paid <= whole, (res.queries, ref.queries, paid, whole)   # never more than the uninterrupted run (the resumed run may even replay a batch the first part bought)
     assert any('gan' in s for s in json.loads((tmp_path/'cut'/'resumed.json').read_text()))
+
+DDP_ARGS = {'standard-kd': ['--dataset', 'fashionmnist', '--shots', '10', '--config', 'lesson'],
+            'fsbbt': ['--dataset', 'fashionmnist', '--shots', '10', '--config', 'lesson'],
+            'divbfkd': ['--dataset', 'fashionmnist', '--shots', '10', '--config', 'lesson'],
+            'zskt': ['--config', 'lesson']}
+
+@pytest.mark.slow
+@pytest.mark.parametrize('method', list(DDP_ARGS))
+def test_two_processes_match_one_over_three_seeds(method, real_data, tmp_path):
+    "Each method on its lesson settings, alone and on 2 processes, seeds 0-2: the same queries (DivBFKD: up to its synthetic set, which asks until every class is full) and accuracy within seed noise."
+    env = dict(ENV, FSKD_DATA=str(real_data))
+    rows = {}
+    for n in (1, 2):
+        for s in (0, 1, 2):
+            out = tmp_path/f'np{n}'/f'seed_{s}'
+            r = subprocess.run(torchrun('distill', method, *DDP_ARGS[method], '--seed', str(s), '--out', str(out), '--quiet', n=n), env=env, capture_output=True, text=True, timeout=1200)
+            assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+            rows[n, s] = load_result(out)
+    for s in (0, 1, 2):
+        one, two = rows[1, s], rows[2, s]
+        if method == 'divbfkd':
+            before = lambda r: r.queries_total - r.extra['synth']['queried']
+            assert before(one) == before(two)
+        else: assert one.queries == two.queries
+    mean = lambda n: sum(rows[n, s].acc_last for s in (0, 1, 2)) / 3
+    print(f"{method}: 1 process {mean(1):.2f}, 2 processes {mean(2):.2f} (seeds 0-2)")
+    assert abs(mean(1) - mean(2)) < 5

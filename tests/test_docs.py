@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
-    sys.path.insert(0, str(ROOT/'scripts'))
+    sys.path.insert(0, str(ROOT/'scripts'/'build'))
     from build_docs import build
     out = tmp_path_factory.mktemp('docs')
     return out, build(out)

@@ -2,7 +2,7 @@
 import json, pytest, torch, torchvision
 import fskd_nb.methods.zskt as zk
 from fskd_nb.run import RunConfig
-import fskd_nb.run
+import fskd_nb.method
 from _helpers import preset
 from fskd_nb.data import Split, dataset_tensors
 from fskd_nb.models import get_model
@@ -19,7 +19,7 @@ def fake_wrn_teacher(monkeypatch):
     for ds in ('cifar10', 'svhn'):
         torch.manual_seed(0)
         save_teacher(get_model('wrn_40_2', 10, 3), dict(name=f'wrn_40_2-{ds}', dataset=ds, arch='wrn_40_2', acc=None))
-    monkeypatch.setattr(fskd_nb.run, 'load_split', lambda name, split, *a, **k: fake_split(name))
+    monkeypatch.setattr(fskd_nb.method, 'load_split', lambda name, split, *a, **k: fake_split(name))
 
 def test_paper_preset_is_the_paper():
     cfg = preset(RunConfig(method='zskt', dataset='cifar10', config='paper'))
