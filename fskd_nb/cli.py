@@ -24,8 +24,9 @@ def _add_common(p:argparse.ArgumentParser):
     for f in fields(RunConfig):
         if f.name in CLI_OWN: continue
         t, m, flag = base_type(hints[f.name]), f.metadata, '--' + f.name.replace('_', '-')
+        doc = docs[f.name].split(';')[0] if f.name == 'out' else docs[f.name]   # the command line always saves: its own default folder
         default = 'runs/<method>-<dataset>' if f.name == 'out' else f.default
-        h = docs[f.name] + (f' (default: {default})' if default not in (None, False) else '')
+        h = doc.replace('None: ', 'not given: ') + (f' (default: {default})' if default not in (None, False) else '')
         if t is bool: g.add_argument(flag, action='store_true', default=None, help=h)
         else: g.add_argument(flag, type=t if t in (int, float) else str, default=None, choices=m.get('choices'), metavar=m.get('metavar'), help=h.replace('%', '%%'))
     g.add_argument('--seed', type=int, nargs='+', default=[0], help='one or more seeds; several write DIR/seed_<s>/ and a summary (default: 0)')

@@ -392,14 +392,14 @@ class Dashboard:
         try: import ipywidgets as W   # only here: the library itself never needs Jupyter
         except ImportError: raise FskdError("the live dashboard needs ipywidgets: pip install 'fskd_nb[dashboard]' (outside a notebook, live() writes PNG snapshots and needs nothing more)") from None
         if cfg.method not in live_methods(): raise FskdError(f"{cfg.method} has no live view (it takes no callbacks); live methods: {', '.join(live_methods())}")
-        _, p = resolve(cfg, get_method(cfg.method))
+        M = get_method(cfg.method); _, p = resolve(cfg, M)
         self.cfg, self.monitor = cfg, Monitor([self.receive], every=every, **monitor_kw)
         self.thread = self.render_thread = self.result = self.error = self.snap = None
         self._new, self._done, self._drawn, self.renders, self.max_share, self._next, self.plot_every = threading.Event(), False, {}, 0, max_share, 0., None
         self.start_btn = W.Button(description='Start', icon='play', button_style='success', tooltip='train in a background thread')
         self.pause_btn = W.ToggleButton(description='Pause', icon='pause', disabled=True, tooltip='hold training at the next step')
         self.stop_btn = W.Button(description='Stop', icon='stop', button_style='danger', disabled=True, tooltip='stop; the result and checkpoint are still saved')
-        q0 = getattr(p, 'q', None)
+        q0 = p.q if 'q' in M.controls else None   # the slider moves a setting the method declares live
         self.q_slider = W.FloatSlider(value=q0 if q0 is not None else .1, min=0., max=max(q_max, q0 or 0), step=.01, description='q', readout_format='.2f',
                                       continuous_update=False, disabled=q0 is None, tooltip="DivBFKD's quantile: higher q, higher thresholds τ_k (stricter: fewer synthetic images accepted)")
         self.status, self.cost, self.ledger = W.HTML(), W.HTML(), W.HTML()

@@ -115,6 +115,7 @@ class Method(Stages):
     rows = ()  # its ablation table: (row name, method, extra settings) per row (see `fskd_nb.run.run_rows`)
     uses_shots = True  # trains on the few-shot subset (False: zero-shot, or the whole split)
     live = False  # raises its run's events to callbacks, so a dashboard can watch it
+    controls = ()  # settings a dashboard may move while the run trains (DivBFKD: 'q'); the config keeps what was asked, the result what ran
     draw_panel = None  # its own dashboard panel: the state `live_state` hands the dashboard → PNG bytes (None: no panel of its own)
 
     def __init__(self, cfg:RunConfig|None=None, # the run's config (default: this method's defaults)

@@ -368,7 +368,7 @@ class _GanCheckpoint(Callback):
 class DivBFKD(Method):
     "DivBFKD: N few-shot images + a black-box soft teacher → WGAN-GP with a high-confidence pool → balanced synthetic set → student."
     name, title, access, loss, Config = 'divbfkd', 'DivBFKD', 'soft', 'fskd_nb.losses.soft_ce', DivBFKDConfig
-    presets, live = DIVBFKD_PRESETS, True
+    presets, live, controls = DIVBFKD_PRESETS, True, ('q',)   # q: the dashboard's slider
     durations = dict(smoke='~6 s', lesson='~45 s (N = 100)', small='~6 min (MNIST), ~18 min (Fashion-MNIST)', paper='~5.5 h (MNIST) to ~11 h (Fashion-MNIST) for the 256-channel GAN alone; use a GPU, or --config small: the same algorithm with a GAN a CPU can train')
     rows = (('Student-Alone', 'student-alone', {}), ('Standard-KD', 'standard-kd', {}),   # the paper's ablation
             ('plain WGAN', 'divbfkd', dict(select=False, balance=False)), ('+ AT', 'divbfkd', dict(balance=False)),
