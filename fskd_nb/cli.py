@@ -55,8 +55,8 @@ def method_help(name:str) -> str:
     for r in rows:
         rng = f", {r['range']}" if r['range'] else ''
         out.append(f"  {r['name']:<{w}}  {r['type']}{rng}; default {r['default']!r}" + (f": {r['help']}" if r['help'] else ''))
-    out.append(f"\npresets (--config NAME; what each one sets, method settings only where they differ from the defaults above; "
-               f"the time of one run on a 2-core laptop CPU):")
+    out.append("\npresets (--config NAME; what each one sets, method settings only where they differ from the defaults above; "
+               "the time of one run on a 2-core laptop CPU):")
     defaults = {r['name']: r['default'] for r in rows}
     for k, pre in M.presets.items():
         took = M.durations.get(k)

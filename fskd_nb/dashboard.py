@@ -7,7 +7,7 @@ from __future__ import annotations
 import io, time, threading
 from dataclasses import fields
 from pathlib import Path
-import torch, torch.nn.functional as F
+import torch
 from .core import FskdError, RunResult, atomic_write, ensure_dir, default_device
 from .basics import patch
 from .settings import RunConfig

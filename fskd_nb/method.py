@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_method.ipynb #r0000002
 from __future__ import annotations
-import json, shutil, time, typing, warnings
+import json, shutil, typing, warnings
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import torch, torch.nn as nn

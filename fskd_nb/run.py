@@ -4,14 +4,13 @@
 
 # %% ../nbs/23_run.ipynb #ru000002
 from __future__ import annotations
-import warnings
 from dataclasses import replace
 from pathlib import Path
 from .basics import ConfigError
 from .settings import RunConfig, RUN_FIELDS
 from .core import RunResult, progress_bar, result_row
-from .method import Method, RunData, Fit, resolve, finished
-from .methods import REGISTRY, get_method
+from .method import resolve   # re-exported with RunConfig and get_method: a script imports what it needs from here
+from .methods import get_method
 
 # %% auto #0
 __all__ = ['run', 'run_seeds', 'row_slug', 'run_rows', 'ablation', 'distill']

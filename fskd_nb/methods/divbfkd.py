@@ -7,14 +7,14 @@ from __future__ import annotations
 import math, time, warnings
 from dataclasses import dataclass, field, replace
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import FskdError, RunResult, Timer, set_seed, default_device, atomic_torch_save, ensure_dir, progress_bar
+from ..core import FskdError, RunResult, Timer, set_seed, default_device, progress_bar
 from ..data import ImageTfm, get_spec, input_tfm
 from ..teacher import Teacher
 from ..learner import Callback, CancelFitException, sgd, multistep, notify
 from ..losses import soft_ce
 from ..basics import patch
 from ..panels import panel_fig, panel_png
-from ..settings import RunConfig, ByDataset, MTE_PRESETS, MethodConfig, param
+from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param
 from ..method import Method, Fit
 from ..dist import ddp, shard, gather, world, is_main
 

@@ -14,7 +14,7 @@ from ..data import ImageTfm, get_spec, input_tfm, random_affine
 from ..teacher import Teacher
 from ..learner import Callback, notify
 from ..losses import soft_ce
-from ..settings import RunConfig, ByDataset, MTE_PRESETS, MethodConfig, param
+from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param
 from ..method import Method, Fit
 from ..dist import ddp, shard, shared, world, all_sum
 

@@ -17,7 +17,7 @@ from ..losses import kd_kl
 from ..metrics import TestAccuracy
 from ..panels import panel_fig, panel_png
 from ..dist import map_shards, world
-from ..settings import RunConfig, ByDataset, MTE_PRESETS, MethodConfig, param
+from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param
 from ..method import Method, RunData, Fit
 
 # %% auto #0

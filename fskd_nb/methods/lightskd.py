@@ -13,7 +13,7 @@ from ..learner import Learner, Callback, notify, multistep, sgd, MixedPrecision,
 from ..metrics import TestAccuracy
 from ..losses import kd_kl
 from ..panels import panel_fig, panel_png
-from ..settings import RunConfig, ByDataset, MethodConfig, param
+from ..settings import ByDataset, MethodConfig, param
 from ..method import Method, RunData, Fit
 
 # %% auto #0
