@@ -4,17 +4,59 @@
 
 # %% ../nbs/00_basics.ipynb #ba000002
 from __future__ import annotations
-import inspect
+import inspect, signal, sys, threading
+from contextlib import contextmanager
 
 # %% auto #0
-__all__ = ['FskdError', 'OutputDirError', 'CheckpointError', 'ConfigError', 'patch']
+__all__ = ['FskdError', 'OutputDirError', 'CheckpointError', 'ConfigError', 'TeacherError', 'Interrupted', 'stop_requested',
+           'check_stop', 'stop_on_signals', 'patch']
 
 # %% ../nbs/00_basics.ipynb #ba000006
 class FskdError(Exception):
     "Base class of the errors fskd_nb raises for bad input; the message says how to fix it."
-class OutputDirError(FskdError): "The output folder cannot be created or written."
+    code = 2  # the command line's exit code
+class OutputDirError(FskdError): "The output folder cannot be created or written, or belongs to another run."
 class CheckpointError(FskdError): "A checkpoint or result file is missing, corrupt or of the wrong kind."
-class ConfigError(FskdError): "A setting is unknown, of the wrong type, or out of its range."
+class ConfigError(FskdError): "A setting is unknown, of the wrong type, or out of its range, or contradicts another."
+class TeacherError(FskdError):
+    "The teacher could not be reached, or failed while answering (an API error, a server that went away, a function that raised)."
+    code = 3
+
+# %% ../nbs/00_basics.ipynb #ba000021
+class Interrupted(KeyboardInterrupt):
+    "A run stopped by a signal after saving what a resume continues from; `code`: the exit status (130 for SIGINT, 143 for SIGTERM)."
+    def __init__(self, signame:str='SIGINT'):
+        super().__init__(f"stopped by {signame}")
+        self.signame, self.code = signame, 143 if signame == 'SIGTERM' else 130
+
+# %% ../nbs/00_basics.ipynb #ba000023
+_STOP, _HELD = [], []   # the signals received while `stop_on_signals` holds them; whether it holds them
+
+def stop_requested() -> str|None:
+    "The name of the signal that asked the run to stop, or None."
+    return _STOP[0] if _STOP else None
+
+def check_stop():
+    "Raise `Interrupted` if a signal asked the run to stop: called where the run has just saved what it can continue from."
+    if _STOP: raise Interrupted(_STOP[0])
+
+# %% ../nbs/00_basics.ipynb #ba000024
+@contextmanager
+def stop_on_signals(enabled:bool=True): # False: leave the signals as they are (nothing to save)
+    "Inside: SIGINT and SIGTERM ask the run to stop at its next checkpoint, a second one stops at once. Off the main thread, or nested: no change."
+    if not enabled or _HELD or threading.current_thread() is not threading.main_thread(): yield; return
+    def ask(signum, frame):
+        name = signal.Signals(signum).name
+        if _STOP: raise Interrupted(name)   # the second signal: stop now
+        _STOP.append(name)
+        print(f"fskd: {name}: stopping after the next checkpoint (send it again to stop at once; the teacher's answers are kept)",
+              file=sys.stderr, flush=True)
+    old = {s: signal.signal(s, ask) for s in (signal.SIGINT, signal.SIGTERM)}
+    _HELD.append(True)
+    try: yield
+    finally:
+        for s, h in old.items(): signal.signal(s, h)
+        _HELD.clear(); _STOP.clear()
 
 # %% ../nbs/00_basics.ipynb #ba000009
 def patch(f):

@@ -11,11 +11,14 @@ from . import __version__
 from .settings import RunConfig, RUN_FIELDS, field_docs, describe, base_type
 
 # %% auto #0
-__all__ = ['CLI_OWN', 'method_help', 'parser', 'cmd_distill', 'cmd_teacher', 'cmd_serve', 'cmd_results', 'demo', 'cmd_demo',
-           'main']
+__all__ = ['CLI_OWN', 'EXIT_CODES', 'method_help', 'parser', 'cmd_distill', 'cmd_teacher', 'cmd_serve', 'cmd_results', 'demo',
+           'cmd_demo', 'resume_command', 'main']
 
 # %% ../nbs/26_cli.ipynb #4aff643c
 CLI_OWN = ('method', 'params', 'seed', 'resume', 'download', 'progress')   # RunConfig fields the command line spells its own way
+EXIT_CODES = """exit codes: 0 done; 1 an unexpected failure (a run keeps the traceback in its failed.json); 2 bad input (one line says the fix);
+3 the teacher could not be reached or failed while answering; 130 / 143 stopped by Ctrl-C (SIGINT) / SIGTERM after saving.
+A run that stops keeps the teacher's answers and its finished work in its folder: the last line names the command that continues it."""
 
 def _add_common(p:argparse.ArgumentParser):
     "The options every `fskd distill METHOD` shares: one per `RunConfig` field (type, choices and help from its declaration), and the CLI's own."
@@ -85,14 +88,16 @@ class _Parser(argparse.ArgumentParser):
 
 def parser() -> argparse.ArgumentParser:
     "The `fskd` argument parser."
-    p = _Parser(prog='fskd', description='fskd_nb: few-shot, black-box, zero-shot and self knowledge distillation.')
+    p = _Parser(prog='fskd', description='fskd_nb: few-shot, black-box, zero-shot and self knowledge distillation.', epilog=EXIT_CODES,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--version', action='version', version=f'fskd_nb {__version__}')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
     d = sub.add_parser('demo', help='Student-Alone vs Standard-KD through a black-box teacher (embedded MNIST sample if no dataset)')
     d.add_argument('--epochs', type=int, default=100); d.add_argument('--device', default=None); d.add_argument('--out', default=None)
     d.add_argument('--data-root', default=None); d.add_argument('--sample', action='store_true', help='use the embedded sample even if MNIST is found')
     d.add_argument('--quiet', action='store_true', help='no progress bars')
-    ds = sub.add_parser('distill', help='run a distillation method (see METHOD)', add_help=False)
+    ds = sub.add_parser('distill', help='run a distillation method (see METHOD)', add_help=False, epilog=EXIT_CODES,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
     ds.add_argument('-h', '--help', action=_MethodHelp, help="show this help and METHOD's own settings and presets, then exit")
     ds.add_argument('method', metavar='METHOD', help='student-alone, standard-kd, student-full, fsbbt, divbfkd, zskt, kd3, lightskd')
     _add_common(ds)
@@ -124,9 +129,10 @@ def _teacher_input(v:str|None):
     if v is None: return None
     try:
         p = [float(x) for x in v.split(',')]
-        assert len(p) in (2, 4) and p[0] >= 1 and p[1] in (1, 3)
+        assert len(p) in (2, 4) and p[0] >= 1 and p[0] == int(p[0]) and p[1] in (1, 3) and (len(p) == 2 or p[3] > 0)
     except (ValueError, AssertionError):
-        raise FskdError(f"--teacher-input takes SIZE,CHANNELS or SIZE,CHANNELS,MEAN,STD (e.g. 28,1 or 32,3,0.5,0.25), got {v!r}") from None
+        raise FskdError(f"--teacher-input takes SIZE,CHANNELS or SIZE,CHANNELS,MEAN,STD: a whole size ≥ 1, 1 or 3 channels, a STD > 0 "
+                        f"(e.g. 28,1 or 32,3,0.5,0.25), got {v!r}") from None
     c = int(p[1]); d = dict(size=int(p[0]), channels=c)
     if len(p) == 4: d.update(mean=(p[2],) * c, std=(p[3],) * c)
     return d
@@ -141,7 +147,7 @@ def cmd_distill(a) -> int:
     if os.sep in ds or Path(ds).exists(): raise FskdError(f"--dataset takes a built-in name; for your own images ({ds!r}) use --data")
     if a.resume and a.out and Path(a.out) != Path(a.resume): raise FskdError(f"--resume {a.resume} continues the run in that folder; drop --out {a.out}")
     if a.resume and not Path(a.resume).is_dir(): raise FskdError(f"--resume {a.resume}: no such folder; give the --out folder of the run to continue, or drop --resume to start one")
-    out = a.resume or a.out or f'runs/{a.method}-{Path(a.data).name if a.data else ds}'
+    out = a.run_out = a.resume or a.out or f'runs/{a.method}-{Path(a.data).name if a.data else ds}'
     cfg = RunConfig(**{**given, 'out': out}, method=a.method, seed=a.seed[0], download=False if a.offline else None, params=_params(a.params),
                     resume=bool(a.resume), progress=False if a.quiet else None)
     kw = dict(data=a.data, test=a.test_data) if a.data else {}
@@ -198,7 +204,10 @@ def cmd_teacher(a) -> int:
 
 def cmd_serve(a) -> int:
     from fskd_nb.sources import serve_teacher
-    srv = serve_teacher(a.teacher, a.host, a.port)
+    from fskd_nb.basics import FskdError
+    try: srv = serve_teacher(a.teacher, a.host, a.port)
+    except OSError as e: raise FskdError(f"cannot serve at {a.host}:{a.port} ({e.strerror or e}); give another --port (or --host), "
+                                         f"or stop what is using it") from None
     print(f"serving {srv.name} ({srv.outputs}) at {srv.url}: GET /info, POST /predict; Ctrl-C stops", flush=True)
     try: srv.httpd.serve_forever()
     finally: srv.httpd.server_close(); print(f"answered {srv.answered} images", flush=True)
@@ -226,7 +235,7 @@ def demo(epochs:int=100, device=None, out=None, data_root=None, sample:bool=Fals
         if show_progress(progress): print(f'{m}: {epochs} epochs, then the evaluation and a 100-image MTE probe', flush=True)
         r = run(RunConfig(method=m, config='paper', epochs=epochs, device=device, data_root=data_root, sample=sample, progress=progress,
                           download=False, eval_every=10, mte_images=100, mte_steps=30, mte_k=30,
-                          out=str(Path(out)/m) if out else None))
+                          out=str(Path(out)/m) if out else None, overwrite=True))   # a demo run again: the earlier one is moved aside
         rows.append(dict(method=m, data='embedded sample' if sample else 'full MNIST', test_images=r.extra['n_test'],
                          acc_last=round(r.acc_last, 2), acc_best=round(r.acc_best, 2), agreement=round(r.agreement, 2),
                          mte=round(r.mte, 4),
@@ -241,12 +250,42 @@ def cmd_demo(a) -> int:
     return 0
 
 # %% ../nbs/26_cli.ipynb #3c1a9b13
+def resume_command(argv:list, out:str) -> str:
+    "The command that continues the run `argv` started: the same arguments, with `--resume OUT` for `--out`/`--overwrite`."
+    import shlex
+    drop, args, skip = {'--out', '--resume'}, [], False
+    for x in argv:
+        if skip: skip = False; continue
+        if x in drop: skip = True; continue
+        if x == '--overwrite' or x.startswith(('--out=', '--resume=')): continue
+        args.append(x)
+    return 'fskd ' + shlex.join(args + ['--resume', str(out)])
+
+# %% ../nbs/26_cli.ipynb #cl000031
+def _ending(e:BaseException, a) -> str:
+    "What the last line adds for a run that kept its work: where, and the command that continues it."
+    out = getattr(a, 'run_out', None)
+    if getattr(e, 'kept_in', None) is None or out is None or '--resume' in str(e): return ''
+    stage = getattr(e, 'stage', 'start')
+    where = '' if stage == 'start' else f" in the {stage} stage" if isinstance(e, KeyboardInterrupt) else f"; stopped in the {stage} stage"
+    return f"{where}; the teacher's answers and the finished work are kept in {out}: continue with: {resume_command(a.argv, out)}"
+
 def main(argv=None) -> int:
-    "Entry point of the `fskd` console script."
-    a = parser().parse_args(argv)
-    from fskd_nb.core import FskdError
-    try: return {'demo': cmd_demo, 'distill': cmd_distill, 'teacher': cmd_teacher, 'results': cmd_results}[a.cmd](a)
+    "Entry point of the `fskd` console script; the exit code says how it ended (see `fskd --help`)."
+    argv = sys.argv[1:] if argv is None else [str(x) for x in argv]
+    a = parser().parse_args(argv); a.argv = argv
+    from fskd_nb.basics import FskdError, Interrupted, stop_on_signals
+    run = a.cmd == 'distill' and int(os.environ.get('WORLD_SIZE', '1')) == 1   # under torchrun, torchrun handles the signals
+    try:
+        with stop_on_signals(run): return {'demo': cmd_demo, 'distill': cmd_distill, 'teacher': cmd_teacher, 'results': cmd_results}[a.cmd](a)
     except FskdError as e:
-        print(f'fskd: error: {e}', file=sys.stderr); return 2
+        print(f'fskd: error: {e}{_ending(e, a)}', file=sys.stderr); return e.code
+    except Interrupted as e:
+        print(f'fskd: {e}{_ending(e, a) or " (nothing to keep yet)"}', file=sys.stderr); return e.code
     except KeyboardInterrupt:
         print('fskd: interrupted', file=sys.stderr); return 130
+    except Exception as e:   # not a bad input: a bug, ours or in code you gave; a run keeps its traceback in failed.json
+        if getattr(e, 'kept_in', None) is None: raise
+        print(f"fskd: error: the run failed ({type(e).__name__}: {(str(e).strip().splitlines() or [''])[0][:300]}; the traceback is in "
+              f"{e.kept_in}/failed.json){_ending(e, a)}", file=sys.stderr)
+        return 1

@@ -4,16 +4,20 @@
 
 # %% ../nbs/02_core.ipynb #ee196ed4
 from __future__ import annotations
-import os, json, math, random, time, tempfile, platform, datetime
+import os, json, math, random, time, tempfile, platform, datetime, shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import torch
 from .basics import FskdError, OutputDirError, CheckpointError, patch
+try: import fcntl   # POSIX; elsewhere a run folder is not locked
+except ImportError: fcntl = None
 
 # %% auto #0
 __all__ = ['RESULT_FIELDS', 'GROUP_IGNORED', 'default_device', 'set_seed', 'rng_state', 'set_rng_state', 'Timer', 'show_progress',
-           'progress_bar', 'ensure_dir', 'atomic_write', 'atomic_torch_save', 'package_version', 'RunResult',
-           'load_result', 'result_row', 'load_results', 'summarize', 'pm_table', 'group_results']
+           'progress_bar', 'ensure_dir', 'atomic_write', 'atomic_torch_save', 'folder_lock', 'set_aside',
+           'package_version', 'RunResult', 'load_result', 'result_row', 'load_results', 'summarize', 'pm_table',
+           'group_results']
 
 # %% ../nbs/02_core.ipynb #ad21cf64
 def default_device(device:str|torch.device|None=None, # 'cuda', 'cuda:1', 'mps', 'cpu' or None for automatic
@@ -125,6 +129,44 @@ def atomic_torch_save(obj, path:str|Path) -> Path:
     buf = io.BytesIO(); torch.save(obj, buf)
     return atomic_write(path, buf.getvalue())
 
+# %% ../nbs/02_core.ipynb #co000102
+@contextmanager
+def folder_lock(path:str|Path): # the run folder (created if needed)
+    "Hold `path`/.lock while inside; another process holding it is an `OutputDirError` naming its pid (no lock where the OS has no `fcntl`)."
+    path = ensure_dir(path)
+    if fcntl is None: yield path; return
+    f = open(path/'.lock', 'a+')
+    try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.seek(0); who = f.read().strip() or 'another process'; f.close()
+        raise OutputDirError(f"{str(path)!r} is in use by another run ({who}); wait for it to finish, or give another --out") from None
+    try:
+        f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {platform.node()}, since {datetime.datetime.now():%Y-%m-%d %H:%M:%S}\n"); f.flush()
+        yield path
+    finally:
+        f.seek(0); f.truncate(); fcntl.flock(f, fcntl.LOCK_UN); f.close()
+
+# %% ../nbs/02_core.ipynb #co000104
+def set_aside(path:str|Path, # a run folder, or a file
+              keep=('.lock', '.replaced')) -> Path|None: # names in a folder that stay
+    "Move a folder's contents (but `keep`) into `path`/.replaced/<time>/, or rename a file to <name>.replaced-<time><suffix>; returns where they went (None: nothing to move)."
+    path, stamp = Path(path), f"{datetime.datetime.now():%Y%m%d-%H%M%S}"
+    if path.is_file():
+        to = path.with_name(f"{path.stem}.replaced-{stamp}{path.suffix}")
+        for i in range(1, 1000):
+            if not to.exists(): break
+            to = path.with_name(f"{path.stem}.replaced-{stamp}-{i}{path.suffix}")
+        return Path(shutil.move(str(path), str(to)))
+    items = [p for p in path.iterdir() if p.name not in keep] if path.is_dir() else []
+    if not items: return None
+    to = path/'.replaced'/stamp
+    for i in range(1, 1000):
+        if not to.exists(): break
+        to = path/'.replaced'/f'{stamp}-{i}'
+    to.mkdir(parents=True)
+    for p in items: shutil.move(str(p), str(to/p.name))
+    return to
+
 # %% ../nbs/02_core.ipynb #d9d6534f
 def package_version() -> str:
     "The installed fskd_nb version."
@@ -193,7 +235,7 @@ def load_results(root:str|Path, # folder searched recursively for result.json fi
                 ):
     "All `result.json` files under `root` as a pandas DataFrame, one row per run."
     import pandas as pd
-    return pd.DataFrame([result_row(load_result(p)) for p in sorted(Path(root).rglob('result.json'))])
+    return pd.DataFrame([result_row(load_result(p)) for p in sorted(Path(root).rglob('result.json')) if '.replaced' not in p.parts])
 
 # %% ../nbs/02_core.ipynb #e3b44de5
 def summarize(df, # a DataFrame from `load_results`
@@ -227,11 +269,11 @@ def _flat(d:dict, prefix:str='') -> dict:
         else: out[prefix + k] = json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v
     return out
 
-def group_results(root:str|Path, # folder searched recursively for result.json files
+def group_results(root:str|Path, # folder searched recursively for result.json files (not in .replaced/)
                   cols=('acc_last', 'acc_best', 'agreement', 'mte', 'queries_total', 'wall_s')):
     "(mean ± std table with one row per config, the config keys that differ between rows); an error for a seed repeated in one config."
     import pandas as pd
-    paths = sorted(Path(root).rglob('result.json'))
+    paths = sorted(p for p in Path(root).rglob('result.json') if '.replaced' not in p.parts)   # not the runs --overwrite set aside
     if not paths: raise FskdError(f"no result.json under {str(root)!r}; run a method with --out first")
     groups = {}
     for p in paths:

@@ -210,14 +210,17 @@ def few_shot_indices(y:torch.Tensor, # labels of the whole split
                      seed:int=0, # seed of the draw
                      n_classes:int|None=None, # classes expected (default: max label + 1)
                     ) -> torch.Tensor:
-    "Indices of a balanced subset: `k` per class, seeded, sorted by class."
+    "Indices of a balanced subset: `k` per class that has images, seeded, sorted by class."
     if k < 1: raise FskdError(f"shots must be at least 1 image per class, not {k}")
     y = y.cpu(); n_classes = n_classes or int(y.max()) + 1
     g, out = torch.Generator().manual_seed(seed), []
+    counts = torch.bincount(y, minlength=n_classes)
+    have = counts[counts > 0]   # a class without images (your data lacks one of the teacher's classes) has no shots to draw
     for c in range(n_classes):
         idx = (y == c).nonzero().flatten()
+        if len(idx) == 0: continue
         if len(idx) < k: raise FskdError(f"shots={k} per class requested but class {c} has only {len(idx)} images in this split; "
-                                        f"use --shots {len(idx)} or fewer")
+                                        f"use --shots {int(have.min())} or fewer (the smallest class has {int(have.min())})")
         out.append(idx[torch.randperm(len(idx), generator=g)[:k]])
     return torch.cat(out)
 

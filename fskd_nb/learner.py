@@ -8,7 +8,7 @@ import os, sys, time, math
 from functools import partial
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
-from .basics import patch
+from .basics import patch, stop_requested, check_stop
 from .core import FskdError, CheckpointError, default_device, atomic_torch_save, rng_state, set_rng_state, progress_bar, show_progress
 from .dist import ddp, shard, shared, world, all_sum, is_main
 
@@ -239,14 +239,15 @@ class SaveCheckpoint(Callback):
     def after_fit(self): self.learn.save(self.path)
 
 class Checkpoint(Callback):
-    "Save a checkpoint `fit` can continue from exactly, at the end of an epoch when `every_s` seconds have passed since the last one, and after the last epoch."
+    "Save a checkpoint `fit` can continue from exactly, at the end of an epoch when `every_s` seconds have passed since the last one, after the last epoch, and when a signal asks the run to stop (then stop)."
     order = 99   # after every callback that logs or keeps state at the end of an epoch
     def __init__(self, path:str|Path, every_s:float=30.): self.path, self.every_s, self.t = Path(path), every_s, None
     def before_fit(self): self.t = time.perf_counter()
     def after_epoch(self):
         L = self.learn
-        if L.epoch + 1 == L.n_epochs or time.perf_counter() - self.t >= self.every_s:
+        if L.epoch + 1 == L.n_epochs or stop_requested() or time.perf_counter() - self.t >= self.every_s:
             L.save(self.path, epoch_done=True); self.t = time.perf_counter()
+        check_stop()   # SIGINT or SIGTERM (see `stop_on_signals`): stop now that the epoch is saved
 
 class StopAfter(Callback):
     "Cancel training after `n` batches (for demos and tests of cancel)."

@@ -4,13 +4,15 @@
 
 # %% ../nbs/15_method.ipynb #r0000002
 from __future__ import annotations
-import json, shutil, typing, warnings
+import json, shutil, traceback, typing, warnings
+from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import torch, torch.nn as nn
-from .basics import FskdError, ConfigError, OutputDirError, patch
-from .settings import RunConfig, MethodConfig, ByDataset, MODES, RUN_FIELDS, build_config, check_value
-from .core import RunResult, load_result, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write
+from .basics import FskdError, ConfigError, OutputDirError, CheckpointError, Interrupted, patch, check_stop, stop_on_signals
+from .settings import RunConfig, MethodConfig, ByDataset, MODES, RUN_FIELDS, build_config, check_value, check_rules
+from .core import (RunResult, load_result, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write,
+                          folder_lock, set_aside)
 from .data import Split, DatasetSpec, load_split, load_sample, few_shot, get_spec, DeviceLoader, input_tfm, register_dataset
 from .models import get_model
 from .teacher import Teacher, AccessError, QueryBudgetExceeded
@@ -22,8 +24,8 @@ from .stages import Stages
 from . import dist
 
 # %% auto #0
-__all__ = ['ACCESS', 'REMOTE_MTE_IMAGES', 'VOLATILE', 'check_run', 'resolve', 'RunData', 'Fit', 'Method', 'differing', 'finished',
-           'is_remote']
+__all__ = ['ACCESS', 'REMOTE_MTE_IMAGES', 'VOLATILE', 'RUN_FILES', 'check_run', 'resolve', 'RunData', 'Fit', 'Method',
+           'differing', 'run_files', 'saved_config', 'finished', 'is_remote']
 
 # %% ../nbs/15_method.ipynb #r0000017
 ACCESS = ('none',) + MODES   # what a method may need, from no teacher at all to white-box
@@ -42,12 +44,13 @@ def check_run(cfg:RunConfig) -> RunConfig:
         if Path(cfg.record).expanduser().is_dir(): raise ConfigError(f"--record {cfg.record} is a folder; give a file name, e.g. {Path(cfg.record)/'answers.pt'}")
         try: ensure_dir(Path(cfg.record).expanduser().parent)
         except OutputDirError: raise ConfigError(f"--record {cfg.record}: its folder cannot be created or written; give a file in a folder you can write to") from None
-    return cfg
+    return check_rules(cfg)
 
 # %% ../nbs/15_method.ipynb #me000002
 def resolve(cfg:RunConfig, M) -> tuple:
     "(the run's exact `RunConfig`, the method's `Config` instance) for `cfg` and the method class `M`."
     cfg = check_run(replace(cfg, method=M.name))
+    get_spec(cfg.dataset)   # an unknown dataset is an error now, before any work
     if cfg.config not in M.presets: raise ConfigError(f"unknown config {cfg.config!r} for {M.name}; choose one of: {', '.join(M.presets)}")
     run, pre = {}, {}
     for k, v in M.presets[cfg.config].items():
@@ -60,7 +63,7 @@ def resolve(cfg:RunConfig, M) -> tuple:
     p = build_config(M.Config, {**pre, **cfg.params}, M.name, sorted(set(RUN_FIELDS) - {'params', 'method'}))
     cfg = replace(cfg, **run)
     mode = cfg.teacher_mode if cfg.teacher_mode is not None or M.access == 'none' else M.mode or M.access
-    cfg = replace(cfg, params=asdict(p), student=cfg.student or 'lenet5_half', bs=cfg.bs or 128, eval_every=cfg.eval_every or 1, teacher_mode=mode)
+    cfg = check_rules(replace(cfg, params=asdict(p), student=cfg.student or 'lenet5_half', bs=cfg.bs or 128, eval_every=cfg.eval_every or 1, teacher_mode=mode))
     if M.access != 'none' and MODES.index(cfg.teacher_mode) < MODES.index(M.access):   # fail before anything runs
         raise AccessError(f"{M.title or M.name} needs {M.access!r} teacher access, but this run grants only {cfg.teacher_mode!r}; "
                           f"grant it with --teacher-mode {M.access} (Python: teacher_mode={M.access!r})")
@@ -161,53 +164,87 @@ class Method(Stages):
         return None
 
 # %% ../nbs/15_method.ipynb #r0000020
-VOLATILE = ('out', 'progress', 'resume', 'checkpoint_every', 'device', 'budget', 'cap')   # settings a resume may change (a larger budget or cap finishes a run that hit one)
+VOLATILE = ('out', 'progress', 'resume', 'overwrite', 'checkpoint_every', 'device', 'budget', 'cap')   # settings a resume may change (a larger budget or cap finishes a run that hit one)
 
 def differing(a:dict, b:dict) -> list:
     "The settings in which two saved configs differ (ignoring the volatile ones)."
     return sorted(k for k in set(a) | set(b) if k not in VOLATILE + ('data_source', 'n_real') and a.get(k) != b.get(k))
 
+RUN_FILES = ('run.json', 'result.json', 'student.pt', 'checkpoints', 'failed.json')   # with answers*.pt: the work of a run in its folder
+
+def run_files(out:str|Path) -> list:
+    "The names of the files in `out` that hold a run's work (its settings, result, student, checkpoints, the teacher's answers)."
+    out = Path(out)
+    return [n for n in RUN_FILES if (out/n).exists()] + sorted(p.name for p in out.glob('answers*.pt')) if out.is_dir() else []
+
+def saved_config(out:str|Path) -> dict|None:
+    "The settings saved in `out`/run.json (None: none saved); a damaged file is a `CheckpointError` that says what to do."
+    p = Path(out)/'run.json'
+    if not p.exists(): return None
+    try: d = json.loads(p.read_text())
+    except (ValueError, OSError, UnicodeDecodeError) as e: d = e
+    if not isinstance(d, dict):
+        raise CheckpointError(f"{str(p)!r} is damaged ({type(d).__name__}), so the run in {str(out)!r} cannot be continued: start it again with "
+                              f"--overwrite (its files, the teacher's answers included, are moved to {str(Path(out)/'.replaced')!r}), or give another --out")
+    return d
+
 def finished(cfg:RunConfig) -> RunResult|None:
     "The result already in `cfg.out` of a run with the same settings (what `resume` keeps), else None."
     p = Path(cfg.out)/'result.json' if cfg.out else None
     if p is None or not p.exists() or not (p.parent/'run.json').exists(): return None
-    saved = json.loads((p.parent/'run.json').read_text())
+    saved = saved_config(cfg.out)
     if differing(saved, json.loads(json.dumps(asdict(cfg), default=str))): return None
     r = load_result(p)
     return None if r.extra.get('failed') else r   # a run whose evaluation failed is finished by a resume
 
+# %% ../nbs/15_method.ipynb #me000030
+@patch
+def claim(self:Method, conf:dict):
+    "Make `cfg.out` this run's (`conf`: the settings it saves): a resume needs the same settings; else a folder holding a run's work is refused, or set aside with `overwrite`."
+    cfg, out = self.cfg, Path(self.cfg.out)
+    old = saved_config(out)
+    diff = differing(old, conf) if old is not None else None
+    if cfg.resume:
+        if diff: raise ConfigError(f"--resume {cfg.out}: that run had other settings ({', '.join(diff)}); resume with the same ones, or use a new --out")
+        return
+    work = run_files(out)
+    if not work: return
+    if cfg.overwrite:
+        if dist.is_main():
+            to = set_aside(out)
+            if cfg.progress is not False: print(f"--overwrite: the earlier run's files are in {to}", flush=True)
+        return
+    done = (out/'result.json').exists() and not (out/'failed.json').exists()
+    what = (f"a {'finished' if done else 'stopped'} run with " + (f"other settings ({', '.join(diff)})" if diff else 'these settings')
+            if old is not None else f"another run's work ({', '.join(work)})")
+    how = (f"keep it with --resume {cfg.out} or run it again with --overwrite" if done else f"continue it with --resume {cfg.out} or start it again with --overwrite") \
+          if old is not None and not diff else "replace it with --overwrite"
+    raise OutputDirError(f"{str(out)!r} holds {what}; {how} (its files, the teacher's answers included, are moved to "
+                         f"{str(out/'.replaced')!r}), or give another --out (Python: resume=True, overwrite=True, out=...)")
+
 # %% ../nbs/15_method.ipynb #me000006
 @patch
 def run(self:Method) -> RunResult:
-    "The template: teacher → data → the method's stages (`fit`) → evaluation → the saved result."
-    cfg, rec = self.cfg, None
+    "The template: the run folder made this run's → teacher → data → the method's stages (`fit`) → evaluation → the saved result."
+    cfg = self.cfg
     dist.init(cfg.device)   # under torchrun: join the other processes (see `fskd_nb.dist`); alone: nothing
-    if cfg.resume and cfg.out:
-        done = finished(cfg)
-        if done is not None: return done   # this seed finished before: kept as it is
-    if cfg.out:
-        out = ensure_dir(cfg.out); conf = json.loads(json.dumps(asdict(cfg), default=str))
-        if cfg.resume and (out/'run.json').exists():
-            diff = differing(json.loads((out/'run.json').read_text()), conf)
-            if diff: raise ConfigError(f"--resume {cfg.out}: that run had other settings ({', '.join(diff)}); resume with the same ones, or use a new --out")
-        if dist.is_main():   # one process writes
-            if not cfg.resume: shutil.rmtree(out/'checkpoints', ignore_errors=True); (out/'failed.json').unlink(missing_ok=True)
-            atomic_write(out/'run.json', json.dumps(conf, indent=1, sort_keys=True) + '\n')
-        dist.barrier()
-    try:
-        with Timer(cfg.device) as t:
-            self.teacher = self.load_teacher()
-            rec = getattr(self.teacher, 'model', None)
-            self.data = self.load_data()
-            if len(self.data.test) == 0: raise ConfigError("the test split is empty: give a test set with at least one labelled image")
-            self.teacher_probe = self.probe_teacher()
-            self.notify('before_run', teacher=self.teacher, cfg=self.cfg, test=self.data.test, tfm=self.tfm())
-            try: fit = self.fit()
-            except QueryBudgetExceeded as e: raise QueryBudgetExceeded(self.stage_failed(e)) from None
-            if not isinstance(fit, Fit): raise TypeError(f"{type(self).__name__}.fit() must return a Fit (what it trained), not {type(fit).__name__}")
-        r = self.finish(t, fit) if not dist.shared() else self.finish_main(t, fit)
-    finally:   # whatever happens, the answers bought so far are kept for a resume
-        if hasattr(rec, 'flush'): rec.flush()
+    lock = folder_lock(cfg.out) if cfg.out and dist.is_main() else nullcontext()
+    with lock, stop_on_signals(cfg.out is not None and not dist.launched()):   # under torchrun, torchrun handles the signals
+        if cfg.resume and cfg.out:
+            done = finished(cfg)
+            if done is not None: return done   # this seed finished before: kept as it is
+        rec = Path(cfg.record).expanduser() if cfg.record else None
+        if rec is not None and rec.exists() and not cfg.resume and not cfg.overwrite:
+            raise OutputDirError(f"--record {cfg.record} holds an earlier recording; give another file, or add --overwrite "
+                                 f"(it is renamed {rec.stem}.replaced-<time>{rec.suffix}, not deleted)")
+        if cfg.out:
+            out = ensure_dir(cfg.out); conf = json.loads(json.dumps(asdict(cfg), default=str))
+            self.claim(conf); dist.barrier()   # every process has looked at the folder before the first writes to it
+            if dist.is_main(): atomic_write(out/'run.json', json.dumps(conf, indent=1, sort_keys=True) + '\n')   # one process writes
+            dist.barrier()
+        if rec is not None and rec.exists() and not cfg.resume and dist.is_main(): set_aside(rec)   # --overwrite
+        try: r, fit = self.run_stages()
+        except BaseException as e: self.keep_failure(e); raise
     if not dist.is_main(): self.notify('after_run', result=r, fit=fit); return r
     if cfg.out and self.resumed: atomic_write(Path(cfg.out)/'resumed.json', json.dumps(self.resumed) + '\n')
     if cfg.out and not r.extra.get('failed'):   # the run is whole: its checkpoints are spent
@@ -215,15 +252,54 @@ def run(self:Method) -> RunResult:
     self.notify('after_run', result=r, fit=fit)
     return r
 
+@patch
+def run_stages(self:Method) -> tuple:
+    "(the `RunResult`, the `Fit`): teacher → data → probe → `fit` → `finish`; the teacher's answers are saved to the run folder however it ends."
+    rec = None
+    try:
+        with Timer(self.cfg.device) as t:
+            self.teacher = self.load_teacher(); check_stop()
+            rec = getattr(self.teacher, 'model', None)
+            self.data = self.load_data()
+            if len(self.data.test) == 0: raise ConfigError("the test split is empty: give a test set with at least one labelled image")
+            self.teacher_probe = self.probe_teacher(); check_stop()
+            self.notify('before_run', teacher=self.teacher, cfg=self.cfg, test=self.data.test, tfm=self.tfm())
+            try: fit = self.fit()
+            except QueryBudgetExceeded as e: raise QueryBudgetExceeded(self.stage_failed(e)) from None
+            if not isinstance(fit, Fit): raise TypeError(f"{type(self).__name__}.fit() must return a Fit (what it trained), not {type(fit).__name__}")
+        return (self.finish(t, fit) if not dist.shared() else self.finish_main(t, fit)), fit
+    finally:   # whatever happens, the answers bought so far are kept for a resume
+        if hasattr(rec, 'flush'): rec.flush()
+
 # %% ../nbs/15_method.ipynb #me000007
 @patch
 def stage_failed(self:Method, e:Exception) -> str:
-    "A budget or cap reached inside a stage: record it in `out`/failed.json; the message says what is kept and how to finish."
+    "A budget or cap reached inside a stage: the message says what is kept and how to finish."
     where = f" (in the {self.at} stage)" if self.at != 'start' else ''
     if not self.cfg.out: return f"{e}{where}; with --out DIR the finished stages and the answers bought are kept for --resume"
-    if dist.is_main(): atomic_write(Path(self.cfg.out)/'failed.json', json.dumps(dict(stage=self.at, error=str(e)), indent=1) + '\n')
     return (f"{e}{where}; the answers bought and the finished stages are kept in {self.cfg.out}: "
             f"finish with --resume {self.cfg.out} (Python: resume=True) and a larger --budget or --cap")
+
+@patch
+def keep_failure(self:Method, e:BaseException):
+    "A run that failed or was stopped keeps its recording (`record`) and says in `out`/failed.json where and why; `e.kept_in` names the folder to resume."
+    cfg, t = self.cfg, self.teacher
+    if t is not None and cfg.record and dist.is_main():
+        try: t.save_recording(cfg.record)
+        except Exception as err: warnings.warn(f"the recording {cfg.record} could not be saved ({type(err).__name__}: {err})")
+    if not cfg.out or not dist.is_main(): return
+    out = Path(cfg.out)
+    if not any(out.glob('answers*.pt')) and not (out/'checkpoints').exists() and not (out/'student.pt').exists():   # nothing bought or trained yet
+        if not cfg.resume: (out/'run.json').unlink(missing_ok=True)   # the folder is left as the run found it
+        return
+    ours = isinstance(e, (FskdError, KeyboardInterrupt))   # a bad input, the teacher, a stop: the message says it all
+    info = dict(stage=self.at, error=f"{'' if isinstance(e, FskdError) else type(e).__name__ + ': '}{e}",
+                **({'signal': e.signame} if isinstance(e, Interrupted) else {}),
+                **({} if ours else {'traceback': traceback.format_exception(type(e), e, e.__traceback__)}))
+    try: atomic_write(out/'failed.json', json.dumps(info, indent=1) + '\n')
+    except OSError: return
+    e.kept_in, e.stage = cfg.out, self.at
+    if hasattr(e, 'add_note'): e.add_note(f"what this run finished, and the teacher's answers, are kept in {cfg.out}: continue it with resume=True (--resume {cfg.out})")
 
 # %% ../nbs/15_method.ipynb #me000008
 @patch
@@ -280,14 +356,15 @@ def load_teacher(self:Method) -> Teacher|None:
         if self.user_teacher is not None or cfg.teacher:
             raise ConfigError(f"{self.title or self.name} trains without a teacher; drop --teacher (Python: teacher=...)")
         return None
+    if self.user_teacher is None and not cfg.teacher and self.user_data is not None:
+        raise ConfigError(f"with your own data, give your own teacher: --teacher FILE, URL or file.py:function (Python: teacher=...); "
+                          f"the built-in teachers know only the built-in datasets")
     src = self.user_teacher if self.user_teacher is not None else (cfg.teacher or f"{self.p.teacher_arch}-{self.spec.name}")
     own = isinstance(src, Teacher)   # a Teacher you made keeps its own mode: the run never widens the access you granted
     cache = None
     if cfg.out and not own and cfg.teacher_mode != 'white_box':   # the answers bought are kept in the run folder: a resumed run never pays twice
         cache = Path(cfg.out)/('answers.pt' if dist.is_main() else f'answers.{dist.rank()}.pt')   # under torchrun: one file per process
-        if not cfg.resume and dist.is_main():
-            for f in cache.parent.glob('answers*.pt'): f.unlink(missing_ok=True)
-        dist.barrier()
+
     t = as_teacher(src, mode=None if own else cfg.teacher_mode, budget=cfg.budget, k=None if own else cfg.topk, device=cfg.device,
                    record=cfg.record, cap=cfg.cap, cache=cache, every=cfg.checkpoint_every)
     t.require(self.access, self.title or self.name)
@@ -405,7 +482,7 @@ def finish(self:Method, timer:Timer, fit:Fit) -> RunResult:
     conf = {**{k: v for k, v in asdict(cfg).items() if k not in ('out', 'progress')}, **self.settled()}
     conf['params'] = {**asdict(self.p), **fit.settled}   # the method's settings as they ran
     shots = conf['shots']
-    conf.update(data_source=self.data.source, n_real=shots * self.spec.n_classes if shots else extra.get('n_train'))
+    conf.update(data_source=self.data.source, n_real=len(self.data.fs.x) if shots and self.data.fs is not None else extra.get('n_train'))
     led = teacher.ledger if teacher is not None else None
     r = RunResult(cfg.method, self.spec.name, teacher.name if teacher is not None else None, cfg.student, shots, cfg.seed,
                   acc_last=fit.acc_last, acc_best=fit.acc_best, agreement=ev.get('agreement'), mte=ev.get('mte'),

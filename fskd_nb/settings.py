@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, fields, MISSING
 from .basics import FskdError, ConfigError
 
 # %% auto #0
-__all__ = ['MODES', 'TEACHER_HELP', 'RUN_FIELDS', 'MTE_PRESETS', 'param', 'base_type', 'check_value', 'build_config',
-           'field_docs', 'describe', 'RunConfig', 'ByDataset', 'MethodConfig']
+__all__ = ['MODES', 'TEACHER_HELP', 'RUN_FIELDS', 'MTE_PRESETS', 'param', 'Rule', 'rule', 'check_rules', 'base_type',
+           'check_value', 'build_config', 'field_docs', 'describe', 'RunConfig', 'ByDataset', 'MethodConfig']
 
 # %% ../nbs/01_settings.ipynb #se000006
 def param(default, # the default value (immutable: numbers, strings, tuples, None)
@@ -21,6 +21,28 @@ def param(default, # the default value (immutable: numbers, strings, tuples, Non
           metavar:str|None=None): # how the command line names the value (e.g. PATH)
     "A dataclass field whose value `build_config` checks against its range or choices."
     return field(default=default, metadata=dict(lo=lo, hi=hi, gt=gt, choices=tuple(choices) if choices else None, help=help, metavar=metavar))
+
+# %% ../nbs/01_settings.ipynb #se000021
+@dataclass(frozen=True)
+class Rule:
+    "A check that relates settings: `test(config)` must be true (settings that are None are not checked), else the error says `why`."
+    names: tuple  # the settings it relates
+    test: typing.Callable  # config → bool
+    why: str  # what must hold, in words
+
+def rule(*names:str, test, why:str) -> Rule:
+    "A `Rule` over the settings `names`, declared in a config class next to them (a class attribute, not a field)."
+    return Rule(names, test, why)
+
+def check_rules(c):
+    "Raise a one-line `ConfigError` for the first `rule` of `c`'s class that `c` breaks; returns `c`."
+    rules = {k: v for k in reversed(type(c).__mro__) for k, v in vars(k).items() if isinstance(v, Rule)}
+    for r in rules.values():
+        if any(getattr(c, n) is None for n in r.names): continue
+        if not r.test(c):
+            vals = ' and '.join(f"{n}={getattr(c, n)!r}" for n in r.names)
+            raise ConfigError(f"{vals} {'contradict each other' if len(r.names) > 1 else 'cannot be right'}: {r.why}")
+    return c
 
 # %% ../nbs/01_settings.ipynb #se000007
 def _union(tp) -> tuple:
@@ -126,11 +148,11 @@ def build_config(cls, # a config dataclass
                  values:dict, # key → value (strings are parsed)
                  who:str='this method', # named in the errors
                  also=()): # other valid names a typo may be close to (the common options)
-    "An instance of `cls` from `values`, every key known, every value parsed and range-checked."
+    "An instance of `cls` from `values`, every key known, every value parsed and range-checked, its `rule`s kept."
     fs, hints = {f.name: f for f in fields(cls)}, typing.get_type_hints(cls)
     for k in values:
         if k not in fs: raise _unknown(k, fs, who, also)
-    return cls(**{k: check_value(k, v, hints[k], fs[k].metadata) for k, v in values.items()})
+    return check_rules(cls(**{k: check_value(k, v, hints[k], fs[k].metadata) for k, v in values.items()}))
 
 # %% ../nbs/01_settings.ipynb #se000010
 def field_docs(cls) -> dict:
@@ -179,8 +201,8 @@ class RunConfig:
     topk: int|None = param(None, lo=1)  # k for teacher_mode topk
     student: str|None = None  # student architecture; None: the preset's, else lenet5_half
     shots: int = param(200, lo=0)  # few-shot images per class (N = shots × classes)
-    seed: int = param(0, lo=0)  # the run's seed (the CLI takes several: one run each, in DIR/seed_<s>/)
-    draw_seed: int|None = param(None, lo=0, metavar='S')  # seed of the data draws (the few-shot images, a subset, a web pool, your data's held-out fifth); None: each run's own seed
+    seed: int = param(0, lo=0, hi=2**32 - 1)  # the run's seed (the CLI takes several: one run each, in DIR/seed_<s>/)
+    draw_seed: int|None = param(None, lo=0, hi=2**32 - 1, metavar='S')  # seed of the data draws (the few-shot images, a subset, a web pool, your data's held-out fifth); None: each run's own seed
     budget: int|None = param(None, lo=0)  # max teacher queries charged to the method; None: unlimited
     cap: int|None = param(None, lo=0)  # hard cap on every image sent to the teacher in any phase, evaluation and MTE included; None: none
     config: str = 'small'  # preset: smoke (seconds), small (minutes on a laptop CPU), paper (the papers' settings), lesson (where a method has one)
@@ -202,8 +224,13 @@ class RunConfig:
     test_data: str|None = param(None, metavar='PATH')  # your own test set; None with your data: a seeded fifth of it
     record: str|None = param(None, metavar='FILE')  # save every teacher answer to this file; replay it later with teacher replay:FILE
     resume: bool = False  # continue the run in out: finished seeds are kept, the teacher's answers already bought are reused
+    overwrite: bool = False  # replace the earlier run in out: its files are moved into out/.replaced/<time>/, not deleted (without it, a folder holding a run is refused)
     checkpoint_every: float = param(30., lo=0, metavar='SECONDS')  # seconds between checkpoints in out (the teacher's answers, the training state); 0: at every chance
     params: dict = field(default_factory=dict)  # the method's own settings (see its Config)
+    _one_way = rule('resume', 'overwrite', test=lambda c: not (c.resume and c.overwrite),
+                    why='resume continues the run in out, overwrite replaces it: give one of them')
+    _mte = rule('mte_k', 'mte_steps', test=lambda c: c.mte_k <= c.mte_steps, why='the MTE averages the first mte_k of the mte_steps steps it records: mte_k must not exceed mte_steps')
+    _test = rule('test_data', test=lambda c: c.data is not None, why='a test set goes with your own data: give data (--data) too, or drop test_data (--test-data)')
 
     @property
     def data_seed(self) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import FskdError, CheckpointError
+from .basics import TeacherError
 from .data import DATASETS, DatasetSpec, Split, get_spec, dataset_tensors, register_dataset
 from .teacher import Teacher, TeacherInput, Recorder, Replay, check_limit
 from .teachers import TEACHER_FORMAT, load_teacher_model, teacher_path
@@ -143,12 +144,12 @@ class HttpTeacher:
             try:
                 r = self.client.request(method, self.url + path, json=body)
                 if r.status_code == 429 or r.status_code >= 500: raise httpx.HTTPStatusError(f'HTTP {r.status_code}', request=r.request, response=r)
-                if r.status_code >= 400: raise TeacherSourceError(f"{self.url}{path} refused the request: HTTP {r.status_code} {r.text[:200]}")
+                if r.status_code >= 400: raise TeacherError(f"{self.url}{path} refused the request: HTTP {r.status_code} {r.text[:200]}")
                 self.requests += 1
                 return r.json()
             except (httpx.TransportError, httpx.HTTPStatusError) as e:
                 if attempt == self.retries:
-                    raise TeacherSourceError(f"the teacher at {self.url} did not answer after {self.retries + 1} tries ({type(e).__name__}: {e}); "
+                    raise TeacherError(f"the teacher at {self.url} did not answer after {self.retries + 1} tries ({type(e).__name__}: {e}); "
                                              f"is the server running? (fskd teacher serve ...)") from None
                 time.sleep(wait); wait *= 2
     def __call__(self, x:torch.Tensor) -> torch.Tensor:
@@ -273,72 +274,129 @@ def _resize(x:torch.Tensor, size:int=32) -> torch.Tensor:
     if x.shape[-1] == size and x.shape[-2] == size: return x
     return F.interpolate(x.float(), size=(size, size), mode='bilinear', align_corners=False, antialias=True).round().clamp(0, 255).to(torch.uint8)
 
+def _pixels(im) -> torch.Tensor:
+    "One PIL image as uint8 [C,H,W] (C: 1 or 3) in its real range: 16-bit and 32-bit grey scaled down (not clipped), 1-bit and palette expanded, alpha dropped."
+    import numpy as np
+    if im.mode.startswith('I;16') or im.mode == 'I':   # 16-bit PNG/TIFF grey: 0-65535
+        a = np.array(im, dtype=np.float64); a = a / 257 if im.mode != 'I' or a.max() > 255 else a
+        return torch.from_numpy(np.clip(np.rint(a), 0, 255).astype(np.uint8))[None]
+    if im.mode == 'F':   # float grey: [0, 1], or 0-255 where it goes above 1
+        a = np.array(im, dtype=np.float64); a = a * 255 if a.max() <= 1 else a
+        return torch.from_numpy(np.clip(np.rint(a), 0, 255).astype(np.uint8))[None]
+    if im.mode in ('L', 'LA', '1', 'La'): return torch.from_numpy(np.array(im.convert('L')))[None]
+    return torch.from_numpy(np.array(im.convert('RGB'))).permute(2, 0, 1).contiguous()   # RGB, RGBA, P, PA, CMYK, YCbCr, ...
+
 def load_image_folder(root:str|Path, size:int=32) -> tuple[torch.Tensor, torch.Tensor, list]:
-    "(images uint8 [N,C,size,size], labels, class names) of a folder in ImageFolder layout."
+    "(images uint8 [N,C,size,size], labels, class names) of a folder in ImageFolder layout; grey if every image is grey (a palette of greys counts), else colour."
     from PIL import Image
     root = Path(root)
     classes = sorted(d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith('.'))
     if not classes: raise FskdError(f"{str(root)!r} has no class folders: use the layout root/<class>/<image>.png")
     files = [(f, c) for c, name in enumerate(classes) for f in sorted((root/name).rglob('*')) if f.suffix.lower() in IMG_EXT]
     if not files: raise FskdError(f"no images ({', '.join(IMG_EXT)}) in the class folders of {str(root)!r}")
-    ims = []
+    xs, grey = [], True
     for f, _ in files:
-        try: im = Image.open(f); im.load()
+        try:
+            with Image.open(f) as im:
+                im.load(); x = _pixels(im); xs.append(x)
+                grey = grey and (len(x) == 1 or (im.mode in ('P', 'PA') and torch.equal(x[0], x[1]) and torch.equal(x[0], x[2])))   # a grey palette: grey
         except Exception as e: raise FskdError(f"cannot read image {str(f)!r} ({type(e).__name__}); remove it or fix it") from None
-        ims.append(im)
-    grey = all(im.mode in ('L', '1', 'I;16', 'I') for im in ims)
-    xs = [_resize(torch.from_numpy(__import__('numpy').asarray(im.convert('L' if grey else 'RGB'))).reshape(im.size[1], im.size[0], -1).permute(2, 0, 1)[None], size)
-          for im in ims]
+    xs = [_resize((x[:1] if grey else x.expand(3, -1, -1))[None], size) for x in xs]
     return torch.cat(xs), torch.tensor([c for _, c in files]), classes
 
 # %% ../nbs/12_sources.ipynb #s0000023
+def _labels(y, what:str) -> tuple:
+    "(class indices, class names or None) from labels given as whole numbers, strings (the names, sorted as folders are) or one-hot rows."
+    import numpy as np
+    a = y.detach().cpu().numpy() if torch.is_tensor(y) else np.asarray(y)
+    if a.ndim == 2 and a.shape[1] == 1: a = a[:, 0]
+    if a.dtype.kind in 'USO':   # names: 'cat', 'dog', ...
+        names = sorted({str(v) for v in a.tolist()})
+        return torch.tensor([names.index(str(v)) for v in a.tolist()], dtype=torch.long), names
+    if a.ndim == 2:   # one-hot rows
+        if a.shape[1] > 1 and np.isin(a, (0, 1)).all() and (a.sum(1) == 1).all(): return torch.from_numpy(a.argmax(1)).long(), None
+        raise FskdError(f"{what}'s labels have shape {a.shape}: give one class index per image (shape (N,)), or one-hot rows (a single 1 per row); "
+                        f"for scores, give their argmax (y.argmax(1))")
+    if a.ndim != 1: raise FskdError(f"{what}'s labels have shape {a.shape}: give one class index per image, shape (N,)")
+    if a.dtype.kind not in 'biuf': raise FskdError(f"{what}'s labels are of type {a.dtype}: give whole numbers (class indices) or class names")
+    if a.dtype.kind == 'f':
+        bad = ~np.isfinite(a) | (np.round(a) != a) if len(a) else np.zeros(0, bool)
+        if bad.any(): raise FskdError(f"{what}'s labels must be whole numbers (class indices 0..K-1), but {int(bad.sum())} are not "
+                                      f"(e.g. {a[bad][0]!r}): give the class of each image, not a score or a fraction")
+    a = a.astype(np.int64)
+    if len(a) and a.min() < 0: raise FskdError(f"{what}'s labels must be class indices 0..K-1, not {int(a.min())}")
+    return torch.from_numpy(a), None
+
+def _npz(p:Path) -> tuple:
+    "(images, labels or None) of an .npz, whose arrays are named x (or images, x_train) and y (or labels, y_train)."
+    import numpy as np
+    if not p.is_file(): raise FskdError(f"no file {str(p)!r}")
+    try: d = dict(np.load(p))
+    except Exception as e:
+        raise FskdError(f"{str(p)!r} is not an .npz numpy can read ({type(e).__name__}); save your arrays with numpy.savez({p.name!r}, x=images, y=labels) "
+                        f"(labels as whole numbers or as strings, not Python objects)") from None
+    xk = next((k for k in ('x', 'images', 'x_train') if k in d), None)
+    if xk is None: raise FskdError(f"{str(p)!r} has no images: name the array 'x' (and the labels 'y'); it holds {', '.join(d) or 'nothing'}")
+    return d[xk], next((d[k] for k in ('y', 'labels', 'y_train') if k in d), None)
+
 def _parts(obj, what:str) -> tuple:
     "(images uint8, labels or None, description, class names or None) of one data object."
+    names = None
     if isinstance(obj, (str, Path)):
         p = Path(obj).expanduser()
         if p.is_dir():
             x, y, classes = load_image_folder(p); return x, y, f'folder {str(p)!r}', classes
-        if p.suffix == '.npz':
-            import numpy as np
-            if not p.is_file(): raise FskdError(f"no file {str(p)!r}")
-            d = np.load(p)
-            xk = next((k for k in ('x', 'images', 'x_train') if k in d), None)
-            if xk is None: raise FskdError(f"{str(p)!r} has no images: name the array 'x' (and the labels 'y')")
-            yk = next((k for k in ('y', 'labels', 'y_train') if k in d), None)
-            return _to_uint8(d[xk]), None if yk is None else torch.as_tensor(d[yk]).long(), f'npz {str(p)!r}', None
-        raise FskdError(f"{what} {str(obj)!r} is neither a folder of images (root/<class>/<image>), an .npz, nor a built-in dataset "
-                        f"({', '.join(DATASETS)})")
-    if isinstance(obj, dict): obj = (obj.get('x'), obj.get('y'))
-    if isinstance(obj, (tuple, list)) and len(obj) == 2:
-        x, y = _to_uint8(obj[0]), None if obj[1] is None else torch.as_tensor(obj[1]).long()
-        return x, y, f'tensors {list(x.shape)}', None
-    if isinstance(obj, torch.utils.data.Dataset):
-        x, y = dataset_tensors(obj); return _to_uint8(x), y, f'{type(obj).__name__} of {len(x)} images', getattr(obj, 'classes', None)
-    if hasattr(obj, 'shape'): return _to_uint8(obj), None, f'tensors {list(obj.shape)}', None
-    raise FskdError(f"{what} must be a folder, an .npz, (images, labels), a torch Dataset or a dataset name; got {type(obj).__name__}")
+        if p.suffix != '.npz':
+            raise FskdError(f"{what} {str(obj)!r} is neither a folder of images (root/<class>/<image>), an .npz, nor a built-in dataset "
+                            f"({', '.join(DATASETS)})")
+        (x, y), src = _npz(p), f'npz {str(p)!r}'
+    elif isinstance(obj, torch.utils.data.Dataset):
+        x, y = dataset_tensors(obj); src, names = f'{type(obj).__name__} of {len(x)} images', getattr(obj, 'classes', None)
+    else:
+        if isinstance(obj, dict): obj = (obj.get('x'), obj.get('y'))
+        if isinstance(obj, (tuple, list)) and len(obj) == 2: x, y = obj
+        elif hasattr(obj, 'shape'): x, y = obj, None
+        else: raise FskdError(f"{what} must be a folder, an .npz, (images, labels), a torch Dataset or a dataset name; got {type(obj).__name__}")
+        src = f'tensors {list(getattr(x, "shape", []))}'
+    x = _to_uint8(x)
+    if y is not None: y, named = _labels(y, what); names = named or names
+    return x, y, src, names
+
+def _match_classes(yt:torch.Tensor, tnames, names) -> torch.Tensor:
+    "The test labels `yt` as indices of the training classes `names`, matched by name (not by order); a test class the training data lacks is an error."
+    if tnames is None or names is None or list(tnames) == list(names): return yt   # indices on both sides (or the same names): as given
+    extra = [c for c in tnames if c not in names]
+    if extra: raise FskdError(f"your test set has {len(extra)} class{'es' if len(extra) > 1 else ''} your data lacks ({', '.join(map(str, extra[:5]))}"
+                              f"{', ...' if len(extra) > 5 else ''}; your data's: {', '.join(map(str, names[:10]))}{', ...' if len(names) > 10 else ''}): "
+                              f"remove them from the test set, or add images of them to your data")
+    return torch.tensor([list(names).index(c) for c in tnames], dtype=torch.long)[yt]
 
 def as_data(data, # your training images (see the table above)
             test=None, # your test images (None: hold out a seeded fifth of `data`)
             seed:int=0, # unused for the hold-out, which is the same for every seed
             name:str|None=None) -> UserData:
-    "Your data as labelled train and test splits, with a registered `DatasetSpec` (resized to 32 × 32)."
+    "Your data as labelled train and test splits, with a registered `DatasetSpec` (resized to 32 × 32); test classes are matched to your data's by name."
     x, y, src, classes = _parts(data, 'data')
     if y is None: raise FskdError("your data has no labels: give (images, labels), an .npz with 'y', or an ImageFolder; the test set and the "
                                   "few-shot subset need them")
     if len(y) != len(x): raise FskdError(f"{len(x)} images but {len(y)} labels")
     x = _resize(x); tsrc = None
     if test is not None:
-        xt, yt, tsrc, _ = _parts(test, 'test')
+        xt, yt, tsrc, tclasses = _parts(test, 'test')
         if yt is None: raise FskdError("your test set has no labels; give (images, labels)")
-        xt = _resize(xt)
+        if len(yt) != len(xt): raise FskdError(f"your test set has {len(xt)} images but {len(yt)} labels")
+        yt, xt = _match_classes(yt, tclasses, classes), _resize(xt)
         if xt.shape[1] != x.shape[1]: xt = xt.float().mean(1, keepdim=True).round().to(torch.uint8) if x.shape[1] == 1 else xt.expand(-1, 3, -1, -1).contiguous()
     else:
         g = torch.Generator().manual_seed(0); i = torch.randperm(len(x), generator=g); k = max(1, len(x) // 5)
         xt, yt, x, y = x[i[:k]], y[i[:k]], x[i[k:]], y[i[k:]]
         tsrc = f'a seeded fifth of {src}'
     if len(x) == 0 or len(yt) == 0: raise FskdError(f"your {'data' if len(x) == 0 else 'test set'} is empty: give at least one labelled image")
+    if len(y.unique()) < 2:
+        only = classes[int(y[0])] if classes is not None else int(y[0])
+        raise FskdError(f"your data has images of one class only ({only!r}): a student learns to tell classes apart, so give images of at least "
+                        f"two (a folder per class: root/<class>/<image>)")
     K = int(max(y.max(), yt.max())) + 1 if classes is None else len(classes)
-    if y.min() < 0: raise FskdError("labels must be class indices 0..K-1")
     xf = x.float() / 255
     mean, std = tuple(xf.mean((0, 2, 3)).tolist()), tuple(xf.std((0, 2, 3)).clamp_min(1e-3).tolist())
     key = name or 'user-' + hashlib.sha1(src.encode()).hexdigest()[:8]

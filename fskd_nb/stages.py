@@ -8,7 +8,7 @@ import importlib, time
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 import torch
-from .basics import CheckpointError
+from .basics import CheckpointError, stop_requested, check_stop
 from .core import atomic_torch_save, rng_state, set_rng_state
 from .learner import Learner, Checkpoint
 from . import dist
@@ -55,16 +55,17 @@ class Stages:
         return Path(self.cfg.out)/'checkpoints'/f'{name}.pt' if self.cfg.out else None
 
     def due(self, last:bool=False) -> bool:
-        "Time for a checkpoint: `cfg.checkpoint_every` seconds since the last one, or `last` (a stage's end)."
-        return self.cfg.out is not None and (last or time.perf_counter() - self.t_saved >= self.cfg.checkpoint_every)
+        "Time for a checkpoint: `cfg.checkpoint_every` seconds since the last one, `last` (a stage's end), or a signal that asks the run to stop."
+        return self.cfg.out is not None and (last or stop_requested() is not None or time.perf_counter() - self.t_saved >= self.cfg.checkpoint_every)
 
     def checkpoint(self, name:str, state:dict):
-        "Atomically save stage `name`'s `state` with the random state and the teacher's ledger (no-op without `cfg.out`)."
+        "Atomically save stage `name`'s `state` with the random state and the teacher's ledger (no-op without `cfg.out`); then stop if a signal asked the run to."
         p = self.ckpt(name)
         if p is None: return
         led = self.teacher.ledger if self.teacher is not None else None
         if dist.is_main(): atomic_torch_save(dict(format=STAGE_FORMAT, state=pack(state), rng=rng_state(), ledger=led.state_dict() if led else None), p)
         self.t_saved = time.perf_counter()
+        check_stop()   # a signal asked the run to stop: it stops here, where it has just saved what it continues from
 
     def restore(self, name:str) -> dict|None:
         "In a resumed run, stage `name`'s saved state (its random state and the ledger are put back); else None."

@@ -12,6 +12,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from .basics import patch
 from .settings import MODES
 from .core import FskdError, CheckpointError, atomic_torch_save, progress_bar
+from .basics import TeacherError
 from .dist import shared, all_sum, map_shards, world
 from .models import Activations
 
@@ -24,7 +25,7 @@ EXEMPT_PHASES = ('eval', 'metric')  # counted in the ledger, never charged to th
 
 class AccessError(FskdError): "A method asked for more teacher access than the wrapper grants."
 class QueryBudgetExceeded(FskdError): "The next teacher call would pass the query budget."
-class TeacherOutputError(FskdError): "The teacher's answer has the wrong shape, non-finite values, or is not the promised probabilities."
+class TeacherOutputError(TeacherError): "The teacher's answer has the wrong shape, non-finite values, or is not the promised probabilities."
 
 # %% ../nbs/06_teacher.ipynb #856b3cf5
 def check_limit(v, what:str) -> int|None:
@@ -187,7 +188,12 @@ def _answer(self:Teacher, x:torch.Tensor, grad:bool=False) -> torch.Tensor:
     with torch.set_grad_enabled(grad):
         for i in range(0, len(x), self.batch_size):
             xb = self.adapt(x[i:i + self.batch_size])
-            out = self.model(xb.detach().cpu().numpy().astype('float32') if self.input is not None and self.input.numpy else xb)
+            try: out = self.model(xb.detach().cpu().numpy().astype('float32') if self.input is not None and self.input.numpy else xb)
+            except FskdError: raise   # ours, and it says what to do
+            except Exception as e:   # an API error, a transient failure, a bug in your function: one line, exit code 3 from the command line
+                msg = (str(e).strip().splitlines() or [''])[0][:300]
+                raise TeacherError(f"the teacher {self.name!r} failed while answering {len(xb)} images ({type(e).__name__}: {msg}); "
+                                   f"if it fails on every image, check what it takes (--teacher-input)") from e
             out = check_answer(out, len(xb), self.n_classes, probs=self.outputs == 'probs', logits=self.outputs == 'logits' and not isinstance(self.model, nn.Module)).to(x.device)
             outs.append(out)
             if self.n_classes is None: self.n_classes = outs[-1].shape[1]

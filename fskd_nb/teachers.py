@@ -67,7 +67,7 @@ def teacher_path(name:str) -> Path:
         if (d/f'{name}.pt').is_file(): return d/f'{name}.pt'
     arch, _, ds = name.partition('-')
     from fskd_nb.data import DATASETS
-    how = (f"train one with: fskd teacher train --dataset {ds} --arch {arch}" if ds in DATASETS and arch in MODELS
+    how = (f"train one with: fskd teacher train --dataset {ds} --arch {arch}" if ds in DATASETS and DATASETS[ds].tv_class and arch in MODELS
            else "see the available ones with: fskd teacher list (names are ARCH-DATASET, e.g. lenet5-mnist)")
     raise FskdError(f"no teacher named {name!r} (looked in {str(cache_dir()/'teachers')!r} and the package); {how}")
 

@@ -1,7 +1,7 @@
 """Bad input, in one place: every case ends in one line that names the fix. The table (CLI: exit code 2, one line, nothing in
 the output folder lost or overwritten; Python: one `FskdError` line, raised before any work; `scripts/reports/bad_inputs_table.py`
 prints it), then the cases that need their own setup (files, teachers, data)."""
-import contextlib, gzip, io, os, pickle, subprocess, sys
+import contextlib, gzip, io, os, pickle, re, subprocess, sys
 from pathlib import Path
 import pytest, torch
 from fskd_nb.core import FskdError, OutputDirError, CheckpointError, ensure_dir, atomic_write
@@ -32,7 +32,6 @@ CLI = [   # (arguments, a fragment of the one-line message)
     (D + ['--teacher', 'nosuch-teacher'], 'fskd teacher list'),
     (D + ['--teacher', '/nonexistent/t.pt'], "no teacher file at '/nonexistent/t.pt'"),
     (D + ['--teacher', '{tmp}/model.pkl'], 'is a pickled Python object'),
-    (D + ['--teacher', 'http://127.0.0.1:9/'], 'is the server running?'),
     (D + ['--teacher-mode', 'black_box'], "argument --teacher-mode: invalid choice: 'black_box'"),
     (D + ['--teacher-mode', 'topk'], 'needs topk'),
     (D + ['--teacher-mode', 'label', '--topk', '3'], "topk=3 applies to teacher_mode='topk' only"),
@@ -263,3 +262,34 @@ def test_empty_test_set_is_refused():
     x, y = load_sample('train').x[:100], load_sample('train').y[:100]
     with pytest.raises(FskdError, match='test set is empty|test split is empty'):
         distill('student-alone', data=(x, y), test=(x[:0], y[:0]), config='smoke', shots=5)
+
+# ---- every fix a message suggests is a command that works ----
+
+FIX = re.compile(r"(?:use|pass|grant it with|drop) (--[\w-]+)(?: (?!or\b)([^\s;,)]+))?")
+
+def apply_fix(args:list, msg:str) -> list|None:
+    "`args` with the first fix the message suggests applied: 'use/pass/grant it with --flag V' sets it, 'drop --flag' removes it; None: no fix named."
+    m = FIX.search(msg)
+    if m is None: return None
+    flag, val, out, skip = m.group(1), m.group(2), [], False
+    dropping = m.group(0).startswith('drop')
+    if val is None and not dropping: return None   # 'use --data' names the option, not its value: no command to run
+    for a in args:   # remove the flag and its value(s)
+        if skip and not a.startswith('--'): continue
+        skip = a == flag
+        if not skip: out.append(a)
+    return out if dropping else out + [flag, val]
+
+def test_apply_fix():
+    assert apply_fix(['distill', 'x', '--shots', '201'], 'use --shots 200 or fewer') == ['distill', 'x', '--shots', '200']
+    assert apply_fix(['distill', 'x', '--topk', '3', '--quiet'], "drop --topk or pass --teacher-mode topk") == ['distill', 'x', '--quiet']
+
+FIXABLE = [(a, w) for a, w in CLI if a[0] == 'distill' and '{tmp}' not in ' '.join(a) and not any(x in w for x in ('did you mean', 'invalid'))]
+
+@pytest.mark.parametrize('args,want', FIXABLE, ids=[' '.join(a) for a, _ in FIXABLE])
+def test_the_fix_a_message_names_works(args, want, tmp_path, real_data):
+    rc, _, err = cli(*args, '--out', tmp_path/'bad')
+    fixed = apply_fix(list(args), err)
+    if fixed is None: pytest.skip('the message names no command-line fix')
+    rc, out, err2 = cli(*fixed, '--mte-images', '0', '--quiet', '--out', tmp_path/'fixed')
+    assert rc == 0, (err, fixed, err2)

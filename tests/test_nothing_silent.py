@@ -93,5 +93,7 @@ def test_a_failed_save_never_leaves_an_older_record_beside_a_new_student(tmp_pat
     assert (tmp_path/'result.json').exists()
     def boom(self, out): raise OSError('disk full')   # the disk fills after the new student is written, before its record
     monkeypatch.setattr(RunResult, 'save', boom)
-    with pytest.raises(OSError): distill('student-alone', sample=True, config='smoke', shots=5, epochs=1, mte_images=0, progress=False, seed=1, out=str(tmp_path))
+    with pytest.raises(OSError): distill('student-alone', sample=True, config='smoke', shots=5, epochs=1, mte_images=0, progress=False, seed=1, out=str(tmp_path),
+                                         overwrite=True)
     assert (tmp_path/'student.pt').exists() and not (tmp_path/'result.json').exists() and not (tmp_path/'config.json').exists()
+    assert len(list((tmp_path/'.replaced').glob('*/result.json'))) == 1   # the earlier run's record: set aside, not lost

@@ -184,3 +184,28 @@ def test_a_cap_counted_by_the_teacher_stops_the_run_and_resume_finishes_it(m, se
     r2 = subprocess.run([*cmd(tmp_path/'cut', '--cap', str(10**6))[:-2], '--resume', str(tmp_path/'cut')], capture_output=True, text=True, env=env)
     assert r2.returncode == 0, r2.stderr[-2000:]
     assert identical(tmp_path/'whole', tmp_path/'cut')
+
+@pytest.mark.slow
+@pytest.mark.parametrize('sig', [signal.SIGTERM, signal.SIGINT], ids=['SIGTERM', 'SIGINT'])
+@pytest.mark.parametrize('method', ['standard-kd', 'fsbbt', 'divbfkd'])
+def test_a_signal_at_three_moments_saves_and_the_resume_it_names_is_identical(method, sig, server, tmp_path):
+    "SIGTERM or SIGINT early, midway and late in a run: it saves at its next checkpoint, exits 143 / 130 naming the command that "
+    "continues it; that command ends bit-identical to an uninterrupted run (checkpoints otherwise every 30 s: what is resumed was saved on the signal)."
+    env = dict(os.environ, CI='1')
+    a = lambda out: [*args(method, server, out)[:-4], '--epochs', '30', '--out', str(out)]   # checkpoints every 30 s (the default), not at every chance
+    t0 = time.perf_counter(); subprocess.run(a(tmp_path/'whole'), check=True, capture_output=True, env=env); took = time.perf_counter() - t0
+    for i, frac in enumerate((.25, .5, .75)):
+        for attempt in range(4):   # a run faster than the timed one (a busy machine timed it) may end first: signal it sooner
+            cut = tmp_path/f'cut{i}-{attempt}'
+            p = subprocess.Popen(a(cut), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+            time.sleep(frac * .8 ** attempt * took); p.send_signal(sig); err = p.communicate(timeout=300)[1]
+            if p.returncode != 0: break
+        last = err.strip().splitlines()[-1]
+        assert p.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[sig] and 'Traceback' not in err, err[-2000:]
+        cmd = re.search(r'continue with: fskd (.*)$', last).group(1).split()
+        r = subprocess.run([str(FSKD), *cmd], capture_output=True, text=True, env=env)
+        assert r.returncode == 0, r.stderr[-2000:]
+        assert identical(tmp_path/'whole', cut), (frac, last)
+        resumed = json.loads((cut/'resumed.json').read_text()) if (cut/'resumed.json').exists() else []
+        how = re.search(r'stopped by \w+( in the \w+ stage)?', last).group(0)
+        print(f"{method} {sig.name} at {frac * .8 ** attempt:.0%} of {took:.1f} s: exit {p.returncode}, {how}, resumed from {resumed}, identical")

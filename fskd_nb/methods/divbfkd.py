@@ -14,7 +14,7 @@ from ..learner import Callback, CancelFitException, sgd, multistep, notify
 from ..losses import soft_ce
 from ..basics import patch
 from ..panels import panel_fig, panel_png
-from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param
+from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param, rule
 from ..method import Method, Fit
 from ..dist import ddp, shard, gather, world, is_main
 
@@ -317,6 +317,7 @@ class DivBFKDConfig(MethodConfig):
     thr_mode: str = param('quantile', choices=('quantile', 'mean', 'constant'))  # how τ_k is computed
     lo: float = param(.7, lo=0, hi=1)  # τ_k's lower clamp
     hi: float = param(.99, lo=0, hi=1)  # τ_k's upper clamp
+    _clamps = rule('lo', 'hi', test=lambda c: c.lo <= c.hi, why="τ_k's lower clamp lo must not exceed its upper clamp hi")
     per_class: int = param(100, lo=0)  # accepted synthetic images added to the critic's pool per class per GAN epoch
     n_critic: int = param(5, lo=1)  # critic steps per generator step
     lam_gp: float = param(10., lo=0)  # gradient-penalty weight

@@ -14,7 +14,7 @@ from ..data import ImageTfm, get_spec, input_tfm, random_affine
 from ..teacher import Teacher
 from ..learner import Callback, notify
 from ..losses import soft_ce
-from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param
+from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param, rule
 from ..method import Method, Fit
 from ..dist import ddp, shard, shared, world, all_sum
 
@@ -292,6 +292,8 @@ class FSBBTConfig(MethodConfig):
     shift: float = param(.1, lo=0, hi=1)  # random affine: shift (fraction of the side)
     flip: bool = False  # random horizontal flip
     lr_steps: tuple[tuple[int, float], ...] = ()  # ((epoch, factor), ...): the lr times factor from that epoch on (CIFAR-100)
+    _steps = rule('lr_steps', test=lambda c: all(e >= 0 and f > 0 for e, f in c.lr_steps) and list(c.lr_steps) == sorted(c.lr_steps),
+                  why='each (epoch, factor) needs an epoch ≥ 0 and a factor > 0, the epochs in increasing order, e.g. lr_steps=[[25,0.1],[38,0.01]]')
 
 FSBBT_PRESETS = {
     'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_mix=200, cvae_epochs=1, cvae_bs=256, epochs=1, bs=64),

@@ -13,7 +13,7 @@ from ..learner import Learner, Callback, notify, multistep, sgd, MixedPrecision,
 from ..metrics import TestAccuracy
 from ..losses import kd_kl
 from ..panels import panel_fig, panel_png
-from ..settings import ByDataset, MethodConfig, param
+from ..settings import ByDataset, MethodConfig, param, rule
 from ..method import Method, RunData, Fit
 
 # %% auto #0
@@ -150,6 +150,8 @@ class LightSKDConfig(MethodConfig):
     wd: float = param(5e-4, lo=0)  # weight decay
     augment: str = param('standard', choices=_AUGMENTS)  # training augmentation ('standard': the dataset's; none on MNIST-like data)
     milestones: tuple[float, ...] = (.5, .75)  # the lr ×0.1 at these fractions of training
+    _fracs = rule('milestones', test=lambda c: all(0 < m <= 1 for m in c.milestones) and list(c.milestones) == sorted(c.milestones),
+                  why='each milestone is a fraction of training in (0, 1], in increasing order, e.g. milestones=0.5,0.75')
     n_train: int|None = param(None, lo=1)  # a balanced training subset of this many images (None: the whole split)
 
 LIGHTSKD_PRESETS = {
