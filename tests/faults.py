@@ -1,6 +1,6 @@
 """Faults and misuse, the way people meet them: each case sets up files, runs the real `fskd` command (or one Python
 call) in its own process, and reports the exit code, the lines it printed on stderr, whether a traceback showed,
-and whether the work that existed was kept. `tests/test_faults.py` checks every case; `scripts/reports/faults_table.py`
+and whether the work that existed was kept. `tests/test_faults*.py` check every case; `scripts/reports/faults_table.py`
 prints them as a table (run it with PYTHONPATH=<an older checkout> to measure that checkout)."""
 import hashlib, json, os, re, signal, socket, subprocess, sys, time
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from pathlib import Path
 
 CLI = "import sys; from fskd_nb.cli import main; sys.exit(main())"
 SMOKE = ['--config', 'smoke', '--quiet', '--mte-images', '0']
+FINISHED = ['distill', 'standard-kd', '--sample', *SMOKE]   # the run each case's folder done/ holds at the start
 TEACHER = '''import torch
 from pathlib import Path
 from fskd_nb.teachers import load_teacher_model
@@ -78,6 +79,8 @@ def inputs(d:Path) -> Path:
     np.savez(d/'names.npz', x=xs, y=np.array(['zero one two three four five six seven eight nine'.split()[v] for v in ys]))
     np.savez(d/'onehot.npz', x=xs, y=np.eye(10)[ys])
     (d/'notzip.npz').write_text('x,y\n1,2\n')
+    assert fskd(d, *FINISHED, '--out', d/'done').returncode == 0   # a finished run, for the cases that aim at one
+    (d/'done'/'.lock').unlink()
     (d/'ready').touch()
     return d
 
@@ -118,24 +121,24 @@ def rerun_after_crash(d):
 
 @case('run folder', 'a run aimed at a folder holding a finished run with other settings', 2, 'other settings (epochs)')
 def finished_other_settings(d):
-    a = ['distill', 'standard-kd', '--sample', *SMOKE, '--out', d/'o']
-    fskd(d, *a); before = digest(d/'o')
+    a = [*FINISHED, '--out', d/'done']
+    before = digest(d/'done')
     p = fskd(d, *a, '--epochs', '3')
-    return out(d, p, a + ['--epochs', '3'], kept=before == digest(d/'o'))
+    return out(d, p, a + ['--epochs', '3'], kept=before == digest(d/'done'))
 
 @case('run folder', 'the same command twice on a finished run', 2, 'keep it with --resume')
 def finished_same_settings(d):
-    a = ['distill', 'standard-kd', '--sample', *SMOKE, '--out', d/'o']
-    fskd(d, *a); before = digest(d/'o')
+    a = [*FINISHED, '--out', d/'done']
+    before = digest(d/'done')
     p = fskd(d, *a)
-    return out(d, p, a, kept=before == digest(d/'o'))
+    return out(d, p, a, kept=before == digest(d/'done'))
 
 @case('run folder', '--overwrite on a finished run: replaced, the old run moved aside', 0, 'results in')
 def overwrite(d):
-    a = ['distill', 'standard-kd', '--sample', *SMOKE, '--out', d/'o']
-    fskd(d, *a); old = json.loads((d/'o'/'result.json').read_text())
+    a = [*FINISHED, '--out', d/'done']
+    old = json.loads((d/'done'/'result.json').read_text())
     a += ['--epochs', '3', '--overwrite']; p = fskd(d, *a)
-    moved = list((d/'o'/'.replaced').glob('*/result.json'))
+    moved = list((d/'done'/'.replaced').glob('*/result.json'))
     o = out(d, p, a, kept=len(moved) == 1 and json.loads(moved[0].read_text()) == old)
     o.err += (p.stdout.strip().splitlines() or [''])[-1]   # the last line of this case: where the results are
     return o
@@ -172,14 +175,14 @@ def corrupt_run_json(d):
 
 @case('run folder', '--resume and --overwrite together', 2, 'give one of them')
 def resume_and_overwrite(d):
-    a = ['distill', 'standard-kd', '--sample', *SMOKE, '--out', d/'o']
-    fskd(d, *a); before = digest(d/'o')
-    p = fskd(d, *a, '--resume', d/'o', '--overwrite')
-    return out(d, p, a + ['--resume', d/'o', '--overwrite'], kept=before == digest(d/'o'))
+    a = [*FINISHED, '--out', d/'done']
+    before = digest(d/'done')
+    p = fskd(d, *a, '--resume', d/'done', '--overwrite')
+    return out(d, p, a + ['--resume', d/'done', '--overwrite'], kept=before == digest(d/'done'))
 
 # ---- every way a run ends saves ----
 
-def stopped(d, sig, method='standard-kd', extra=('--epochs', '60')):
+def stopped(d, sig, method='standard-kd', extra=('--epochs', '25')):
     "A run stopped by `sig` two seconds after it started (its first checkpoint is 30 s away: the signal must make one), then the command it names."
     a = ['distill', method, '--sample', *SMOKE, *extra, '--out', d/'o']
     p = subprocess.Popen([sys.executable, '-c', CLI, *map(str, a)], cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -307,3 +310,8 @@ def passes(name:str, o:Outcome) -> bool:
     lines = LINES.get(name, {0: None, 130: 2, 143: 2}.get(rc, 1))
     return (o.rc == rc and not o.traceback and says in o.last and (lines is None or o.lines == lines)
             and o.kept is not False and o.advice is not False)
+
+def check(name:str, root:Path):
+    "Assert that case `name` ends as it must (see `passes`), with what it printed in the failure."
+    o = run_case(name, root)
+    assert passes(name, o), f"{o.cmd}\nexit {o.rc}, {o.lines} lines, traceback {o.traceback}, kept {o.kept}, advice {o.advice}\n{o.err[-3000:]}"
