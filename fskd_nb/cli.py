@@ -263,9 +263,11 @@ def resume_command(argv:list, out:str) -> str:
 
 # %% ../nbs/26_cli.ipynb #cl000031
 def _ending(e:BaseException, a) -> str:
-    "What the last line adds for a run that kept its work: where, and the command that continues it."
+    "What the last line adds for a run that kept its work and may succeed if continued (stopped, its teacher failed, a bug): where, and the command that continues it."
+    from fskd_nb.basics import FskdError, TeacherError
     out = getattr(a, 'run_out', None)
     if getattr(e, 'kept_in', None) is None or out is None or '--resume' in str(e): return ''
+    if isinstance(e, FskdError) and not isinstance(e, TeacherError): return ''   # bad input: the same command would fail the same way
     stage = getattr(e, 'stage', 'start')
     where = '' if stage == 'start' else f" in the {stage} stage" if isinstance(e, KeyboardInterrupt) else f"; stopped in the {stage} stage"
     return f"{where}; the teacher's answers and the finished work are kept in {out}: continue with: {resume_command(a.argv, out)}"

@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import torch, torch.nn as nn
-from .basics import FskdError, ConfigError, OutputDirError, CheckpointError, Interrupted, patch, check_stop, stop_on_signals
+from .basics import FskdError, ConfigError, OutputDirError, CheckpointError, TeacherError, Interrupted, patch, check_stop, stop_on_signals
 from .settings import RunConfig, MethodConfig, ByDataset, MODES, RUN_FIELDS, build_config, check_value, check_rules
 from .core import (RunResult, load_result, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write,
                           folder_lock, set_aside)
@@ -299,7 +299,8 @@ def keep_failure(self:Method, e:BaseException):
     try: atomic_write(out/'failed.json', json.dumps(info, indent=1) + '\n')
     except OSError: return
     e.kept_in, e.stage = cfg.out, self.at
-    if hasattr(e, 'add_note'): e.add_note(f"what this run finished, and the teacher's answers, are kept in {cfg.out}: continue it with resume=True (--resume {cfg.out})")
+    if hasattr(e, 'add_note') and (isinstance(e, (TeacherError, KeyboardInterrupt)) or not ours):   # bad input fails the same way when continued
+        e.add_note(f"what this run finished, and the teacher's answers, are kept in {cfg.out}: continue it with resume=True (--resume {cfg.out})")
 
 # %% ../nbs/15_method.ipynb #me000008
 @patch

@@ -47,7 +47,11 @@ def py(d:Path, code:str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, '-c', code], cwd=d, capture_output=True, text=True, timeout=300, env={**os.environ, 'CI': '1'})
 
 def out(d:Path, p:subprocess.CompletedProcess, args, **kw) -> Outcome:
-    return Outcome('fskd ' + ' '.join(map(str, args)).replace(str(d), 'DIR'), p.returncode, p.stderr.replace(str(d), 'DIR'), **kw)
+    "The outcome of `fskd ARGS`; a last line that names a command to continue (and no other advice checked): that command is run."
+    o = Outcome('fskd ' + ' '.join(map(str, args)).replace(str(d), 'DIR'), p.returncode, p.stderr.replace(str(d), 'DIR'), **kw)
+    m = re.search(r'continue with: fskd (.*)$', (p.stderr.strip().splitlines() or [''])[-1])
+    if m and 'advice' not in kw: o.advice = fskd(d, *m.group(1).split()).returncode == 0
+    return o
 
 def digest(*paths) -> str:
     "A hash of the files (folders: every file under them), to tell whether anything changed."
@@ -209,10 +213,7 @@ def teacher_raises(d):
     a = ['distill', 'fsbbt', '--sample', *SMOKE, '--teacher', 'teacher.py:predict', '--record', d/'rec.pt', '--out', d/'o']
     (d/'FAIL').write_text('2'); p = fskd(d, *a); (d/'FAIL').unlink()
     rec = py(d, f"from fskd_nb.sources import as_teacher; t = as_teacher('replay:{d/'rec.pt'}'); print(len(t.model))") if (d/'rec.pt').exists() else None
-    o = out(d, p, a, kept=(d/'o'/'answers.pt').exists() and rec is not None and rec.returncode == 0 and int(rec.stdout.split()[-1]) > 0)
-    m = re.search(r'continue with: fskd (.*)$', o.last)
-    if m: o.advice = fskd(d, *m.group(1).replace('DIR', str(d)).split()).returncode == 0
-    return o
+    return out(d, p, a, kept=(d/'o'/'answers.pt').exists() and rec is not None and rec.returncode == 0 and int(rec.stdout.split()[-1]) > 0)
 
 SERVER = '''import os, sys, torch
 from fskd_nb.sources import serve_teacher
@@ -235,7 +236,10 @@ def server_dies(d):
     s = subprocess.Popen([sys.executable, 'srv.py', str(port)], cwd=d, stdout=subprocess.PIPE, text=True); s.stdout.readline()
     a = ['distill', 'fsbbt', '--sample', *SMOKE, '--teacher', f'http://127.0.0.1:{port}', '--out', d/'o']
     p = fskd(d, *a); s.kill(); s.wait()
-    return out(d, p, a, kept=(d/'o'/'answers.pt').exists())
+    back = subprocess.Popen([sys.executable, '-c', CLI, 'teacher', 'serve', 'lenet5-mnist', '--port', str(port)], cwd=d, stdout=subprocess.PIPE, text=True)
+    back.stdout.readline()   # the server is back: the command the message names continues the run
+    try: return out(d, p, a, kept=(d/'o'/'answers.pt').exists())
+    finally: back.kill(); back.wait()
 
 @case('run ends', 'a teacher URL nothing answers', 3, 'is the server running?')
 def unreachable(d):
