@@ -198,7 +198,9 @@ def test_a_signal_at_three_moments_saves_and_the_resume_it_names_is_identical(me
         for attempt in range(4):   # a run faster than the timed one (a busy machine timed it) may end first: signal it sooner
             cut = tmp_path/f'cut{i}-{attempt}'
             p = subprocess.Popen(a(cut), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-            time.sleep(frac * .8 ** attempt * took); p.send_signal(sig); err = p.communicate(timeout=300)[1]
+            t0 = time.perf_counter()
+            while not (cut/'run.json').exists() and p.poll() is None: time.sleep(.02)   # the run has started (Python and torch imported): a signal before would find no run
+            time.sleep(max(0., frac * .8 ** attempt * took - (time.perf_counter() - t0))); p.send_signal(sig); err = p.communicate(timeout=300)[1]
             if p.returncode != 0: break
         last = err.strip().splitlines()[-1]
         assert p.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[sig] and 'Traceback' not in err, err[-2000:]
