@@ -15,9 +15,12 @@ setuptools.setup(
     package_data={cfg['lib_path']: ['assets/*']},  # shipped teacher weights and the embedded MNIST sample
     include_package_data=True,
     install_requires=cfg.get('requirements', '').split(),
-    # extras by what they enable: fskd_nb[dashboard] for live() and Dashboard in JupyterLab, fskd_nb[dev] to develop fskd_nb
-    extras_require={'dashboard': cfg.get('dashboard_requirements', '').split(),
-                    'dev': cfg.get('dashboard_requirements', '').split() + cfg.get('dev_requirements', '').split()},
+    # extras by what they enable: fskd_nb[dashboard] for live() and Dashboard in JupyterLab, fskd_nb[export] for ONNX files (and their check),
+    # fskd_nb[tensorboard] for --log tensorboard, fskd_nb[dev] to develop fskd_nb
+    extras_require={'dashboard': cfg.get('dashboard_requirements', '').split(), 'export': cfg.get('export_requirements', '').split(),
+                    'tensorboard': cfg.get('tensorboard_requirements', '').split(),
+                    'dev': cfg.get('dashboard_requirements', '').split() + cfg.get('export_requirements', '').split()
+                           + cfg.get('tensorboard_requirements', '').split() + cfg.get('dev_requirements', '').split()},
     python_requires='>=' + cfg['min_python'],
     long_description=open('README.md', encoding='utf-8').read(), long_description_content_type='text/markdown',
     zip_safe=False,

@@ -19,7 +19,7 @@ _BASE['lesson'] = dict(MTE_PRESETS['lesson'], epochs=300, bs=50, lr=1e-2, eval_e
 
 class StudentAlone(Method):
     "Cross-entropy on the N labelled few-shot images; the teacher is only queried to report agreement (phase eval)."
-    name, title, access, loss = 'student-alone', 'Student-Alone', 'label', 'torch.nn.functional.cross_entropy'
+    name, title, access, loss, needs_labels = 'student-alone', 'Student-Alone', 'label', 'torch.nn.functional.cross_entropy', True
     mode, presets, durations = 'soft', _BASE, dict(small='~30 s', paper='~1 min + ~3 min for the MTE', lesson='~3 s (N = 100)')   # soft: the end-of-run MTE compares probabilities
     def fit(self):
         fs = self.data.fs
@@ -39,12 +39,13 @@ class StandardKD(Method):
         fs = self.data.fs
         p = self.teacher.label_set(fs.x, self.tfm(), 'distill', 1000, self.dev)
         a, T = self.p.alpha, self.p.T
-        return self.train_student(fs.x, (p, fs.y), lambda s, pt, y: hinton_kd(s, pt, y, a, T))
+        y = fs.y if self.labelled else p.argmax(1)   # images without labels: the teacher's top class stands in for the label
+        return self.train_student(fs.x, (p, y), lambda s, pt, y: hinton_kd(s, pt, y, a, T))
 
 # %% ../nbs/16_baselines.ipynb #86ae884d
 class StudentFull(Method):
     "Cross-entropy on the whole labelled training set: the upper bound of every table."
-    name, title, access, loss, uses_shots = 'student-full', 'Student-Full', 'label', 'torch.nn.functional.cross_entropy', False
+    name, title, access, loss, uses_shots, needs_labels = 'student-full', 'Student-Full', 'label', 'torch.nn.functional.cross_entropy', False, True
     mode, presets = 'soft', {k: dict(MTE_PRESETS[k], epochs=e, lr=1e-2) for k, e in (('smoke', 1), ('small', 10), ('paper', 100))}
     durations = dict(small='~1.5 min', paper='about 10 min + ~3 min for the MTE (10× the small config)')
     def fit(self):

@@ -4,15 +4,15 @@
 
 # %% ../nbs/26_cli.ipynb #9ae51486
 from __future__ import annotations
-import argparse, sys, os, typing
+import argparse, json, sys, os, typing
 from dataclasses import fields
 from pathlib import Path
 from . import __version__
 from .settings import RunConfig, RUN_FIELDS, field_docs, describe, base_type
 
 # %% auto #0
-__all__ = ['CLI_OWN', 'EXIT_CODES', 'method_help', 'parser', 'cmd_distill', 'cmd_teacher', 'cmd_serve', 'cmd_results', 'demo',
-           'cmd_demo', 'resume_command', 'main']
+__all__ = ['CLI_OWN', 'EXIT_CODES', 'method_help', 'parser', 'saved_run', 'cmd_distill', 'cmd_teacher', 'cmd_serve',
+           'cmd_predict', 'cmd_export', 'cmd_example', 'cmd_results', 'demo', 'cmd_demo', 'resume_command', 'main']
 
 # %% ../nbs/26_cli.ipynb #4aff643c
 CLI_OWN = ('method', 'params', 'seed', 'resume', 'download', 'progress')   # RunConfig fields the command line spells its own way
@@ -99,7 +99,8 @@ def parser() -> argparse.ArgumentParser:
     ds = sub.add_parser('distill', help='run a distillation method (see METHOD)', add_help=False, epilog=EXIT_CODES,
                         formatter_class=argparse.RawDescriptionHelpFormatter)
     ds.add_argument('-h', '--help', action=_MethodHelp, help="show this help and METHOD's own settings and presets, then exit")
-    ds.add_argument('method', metavar='METHOD', help='student-alone, standard-kd, student-full, fsbbt, divbfkd, zskt, kd3, lightskd')
+    ds.add_argument('method', metavar='METHOD', nargs='?', default=None,
+                    help='student-alone, standard-kd, student-full, fsbbt, divbfkd, zskt, kd3, lightskd (with --resume DIR alone: the saved run\'s)')
     _add_common(ds)
     t = sub.add_parser('teacher', help='train, evaluate, list or serve teachers').add_subparsers(dest='tcmd', required=True, metavar='ACTION')
     tt = t.add_parser('train', help='train a teacher with the recipe and save it to the per-user cache (or --out)')
@@ -110,7 +111,23 @@ def parser() -> argparse.ArgumentParser:
     te.add_argument('--device', default=None); te.add_argument('--data-root', default=None)
     t.add_parser('list', help='teachers in the cache and in the package')
     sv = t.add_parser('serve', help="serve any teacher over fskd_nb's JSON protocol (GET /info, POST /predict) until Ctrl-C")
-    sv.add_argument('teacher', help='anything --teacher takes'); sv.add_argument('--host', default='127.0.0.1'); sv.add_argument('--port', type=int, default=8000)
+    sv.add_argument('teacher', help='anything --teacher takes'); sv.add_argument('--port', type=int, default=8000)
+    sv.add_argument('--host', default='127.0.0.1', help='the address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: every network, with --token)')
+    sv.add_argument('--token', default=None, help='answer only requests carrying this bearer token (default: $FSKD_TEACHER_TOKEN; clients send it from their $FSKD_TEACHER_TOKEN)')
+    sv.add_argument('--max-mb', type=float, default=64., help='the largest request answered, in MB (default: 64)')
+    sv.add_argument('--serial', action='store_true', help='answer one request at a time (a teacher function that is not thread-safe)')
+    sv.add_argument('--teacher-outputs', choices=('probs', 'logits'), default=None, help='what a teacher function returns, where it does not say')
+    pr = sub.add_parser('predict', help="a finished run's student on your images: file, class, probability")
+    pr.add_argument('dir', help="the run's folder (its --out)"); pr.add_argument('images', nargs='+', help='image files or folders of images')
+    pr.add_argument('--csv', action='store_true', help='print CSV (file,class,prob,index)')
+    ex = sub.add_parser('export', help="write a finished run's student as TorchScript, ONNX or a torch.export program")
+    ex.add_argument('dir', help="the run's folder (its --out)")
+    ex.add_argument('--format', nargs='+', default=['onnx'], choices=('ts', 'onnx', 'pt2'), help='the formats (default: onnx)')
+    eg = sub.add_parser('example', help='write a practice teacher (TorchScript, 64-px colour images in) and 64-px colour images from Fashion-MNIST')
+    eg.add_argument('dir', help='the folder to write: teacher.ts, train/<class>/, test/<class>/')
+    eg.add_argument('--shots', type=int, default=100, help='training images per class (default: 100)')
+    eg.add_argument('--test', type=int, default=100, help='test images per class (default: 100)')
+    eg.add_argument('--size', type=int, default=64, help='image side in pixels (default: 64)'); eg.add_argument('--data-root', default=None)
     r = sub.add_parser('results', help='mean ± std over seeds of every result.json under DIR, one row per config'); r.add_argument('dir')
     return p
 
@@ -137,18 +154,38 @@ def _teacher_input(v:str|None):
     if len(p) == 4: d.update(mean=(p[2],) * c, std=(p[3],) * c)
     return d
 
+def saved_run(a) -> dict:
+    "Fill the arguments `a` of `fskd distill --resume DIR` (no METHOD) from the settings saved in DIR (its run.json, or its seeds'); returns the method's saved settings."
+    from fskd_nb.method import saved_config
+    from fskd_nb.core import FskdError
+    d = Path(a.resume)
+    seeds = sorted(d.glob('seed_*/run.json'), key=lambda p: int(p.parent.name[5:]) if p.parent.name[5:].isdigit() else 0)
+    saved = saved_config(d) or (saved_config(seeds[0].parent) if seeds else None)
+    if saved is None: raise FskdError(f"--resume {a.resume}: no run.json there (nor in seed_*/): give the --out folder of a run, or METHOD and its settings")
+    if saved.get('teacher') is None and saved.get('data') is not None:
+        raise FskdError(f"the run in {a.resume} had a teacher given in Python or with --teacher-input, which run.json cannot hold: continue it with "
+                        f"the command that started it, with --resume {a.resume}")
+    a.method = saved['method']
+    for k in RUN_FIELDS:
+        if k not in CLI_OWN and k not in ('out', 'overwrite') and not (k == 'dataset' and saved.get('data')) and getattr(a, k, None) is None and saved.get(k) is not None: setattr(a, k, saved[k])
+    if not (saved_config(d) or {}).get('seed') and seeds and a.seed == [0]: a.seed = [json.loads(p.read_text()).get('seed', 0) for p in seeds]
+    elif saved_config(d) and a.seed == [0]: a.seed = [saved['seed']]
+    return saved.get('params') or {}
+
 def cmd_distill(a) -> int:
     from fskd_nb.run import get_method, run_seeds
     from fskd_nb.core import summarize, pm_table, result_row, atomic_write, ensure_dir, FskdError
     from fskd_nb import dist
+    if a.method is None and not a.resume: raise FskdError("fskd distill needs METHOD (e.g. fskd distill fsbbt ...), or --resume DIR to continue a saved run")
+    if a.resume and not Path(a.resume).is_dir(): raise FskdError(f"--resume {a.resume}: no such folder; give the --out folder of the run to continue, or drop --resume to start one")
+    saved_params = saved_run(a) if a.method is None else {}
     M = get_method(a.method)
     given = {k: getattr(a, k) for k in RUN_FIELDS if k not in CLI_OWN and getattr(a, k, None) is not None}   # the options given; RunConfig holds the defaults
     ds = given.get('dataset', RunConfig.dataset)
     if os.sep in ds or Path(ds).exists(): raise FskdError(f"--dataset takes a built-in name; for your own images ({ds!r}) use --data")
     if a.resume and a.out and Path(a.out) != Path(a.resume): raise FskdError(f"--resume {a.resume} continues the run in that folder; drop --out {a.out}")
-    if a.resume and not Path(a.resume).is_dir(): raise FskdError(f"--resume {a.resume}: no such folder; give the --out folder of the run to continue, or drop --resume to start one")
     out = a.run_out = a.resume or a.out or f'runs/{a.method}-{Path(a.data).name if a.data else ds}'
-    cfg = RunConfig(**{**given, 'out': out}, method=a.method, seed=a.seed[0], download=False if a.offline else None, params=_params(a.params),
+    cfg = RunConfig(**{**given, 'out': out}, method=a.method, seed=a.seed[0], download=False if a.offline else None, params={**saved_params, **_params(a.params)},
                     resume=bool(a.resume), progress=False if a.quiet else None)
     kw = dict(data=a.data, test=a.test_data) if a.data else {}
     if a.test_data and not a.data: raise FskdError("--test-data goes with --data (your own data); drop it, or add --data")
@@ -176,9 +213,13 @@ def cmd_distill(a) -> int:
     import pandas as pd
     df = pd.DataFrame([result_row(r) for r in rs])
     print(df[['method', 'dataset', 'seed', 'acc_last', 'acc_best', 'agreement', 'mte', 'queries_total', 'wall_s']].to_string(index=False))
+    if rs[0].extra.get('metric') == 'agreement':
+        print(f"your test images have no labels: acc_last and acc_best are the student's agreement with the teacher on the {rs[0].extra['n_test']} "
+              f"held-out images (%), not accuracy; --test-data with labelled images measures accuracy")
     if len(rs) > 1:
         s = summarize(df); atomic_write(Path(out)/'summary.csv', s.to_csv()); print(pm_table(s).to_string())
-    print(f'results in {out}/')
+    print(f'results in {out}/' + (f"; the student: {out}/student.ts" + (', student.onnx' if (Path(out)/'student.onnx').exists() else '') +
+                                  f" (fskd predict {out} IMAGES)" if len(rs) == 1 and (Path(out)/'student.json').exists() else ''))
     return 0
 
 # %% ../nbs/26_cli.ipynb #b2559ce1
@@ -205,12 +246,36 @@ def cmd_teacher(a) -> int:
 def cmd_serve(a) -> int:
     from fskd_nb.sources import serve_teacher
     from fskd_nb.basics import FskdError
-    try: srv = serve_teacher(a.teacher, a.host, a.port)
+    token = a.token or os.environ.get('FSKD_TEACHER_TOKEN') or None
+    if a.max_mb <= 0: raise FskdError(f"--max-mb must be > 0, not {a.max_mb}")
+    try: srv = serve_teacher(a.teacher, a.host, a.port, token=token, max_bytes=int(a.max_mb * 2**20), serial=a.serial, outputs=a.teacher_outputs)
     except OSError as e: raise FskdError(f"cannot serve at {a.host}:{a.port} ({e.strerror or e}); give another --port (or --host), "
                                          f"or stop what is using it") from None
-    print(f"serving {srv.name} ({srv.outputs}) at {srv.url}: GET /info, POST /predict; Ctrl-C stops", flush=True)
+    if a.host not in ('127.0.0.1', 'localhost', '::1') and not token:
+        print(f"fskd: warning: serving on {a.host} without --token: anyone who reaches this machine can query the teacher", file=sys.stderr)
+    print(f"serving {srv.name} ({srv.outputs}) at {srv.url}: GET /info, POST /predict{'; token required' if token else ''}; Ctrl-C stops", flush=True)
     try: srv.httpd.serve_forever()
     finally: srv.httpd.server_close(); print(f"answered {srv.answered} images", flush=True)
+    return 0
+
+def cmd_predict(a) -> int:
+    from fskd_nb.run import predict
+    df = predict(a.dir, a.images)
+    print(df.to_csv(index=False).rstrip() if a.csv else df[['file', 'class', 'prob']].to_string(index=False))
+    return 0
+
+def cmd_export(a) -> int:
+    from fskd_nb.run import export_run
+    for f, name in export_run(a.dir, a.format).items(): print(f'{f}: {Path(a.dir)/name}')
+    return 0
+
+def cmd_example(a) -> int:
+    from fskd_nb.teachers import make_example
+    from fskd_nb.basics import FskdError
+    if min(a.shots, a.test) < 1 or a.size < 8: raise FskdError("--shots and --test take at least 1 image per class, --size at least 8 px")
+    ex = make_example(a.dir, a.shots, a.test, a.size, root=a.data_root)
+    print(f"{ex['teacher']}: a teacher taking {a.size}-px colour images (its LeNet-5 scores {ex['teacher_acc']:.2f}% on the Fashion-MNIST test set)")
+    print(f"{a.dir}/train: {ex['train_images']} images, {a.dir}/test: {ex['test_images']} images, in {len(ex['classes'])} class folders")
     return 0
 
 def cmd_results(a) -> int:
@@ -279,7 +344,8 @@ def main(argv=None) -> int:
     from fskd_nb.basics import FskdError, Interrupted, stop_on_signals
     run = a.cmd == 'distill' and int(os.environ.get('WORLD_SIZE', '1')) == 1   # under torchrun, torchrun handles the signals
     try:
-        with stop_on_signals(run): return {'demo': cmd_demo, 'distill': cmd_distill, 'teacher': cmd_teacher, 'results': cmd_results}[a.cmd](a)
+        with stop_on_signals(run): return {'demo': cmd_demo, 'distill': cmd_distill, 'teacher': cmd_teacher, 'results': cmd_results,
+                                     'predict': cmd_predict, 'export': cmd_export, 'example': cmd_example}[a.cmd](a)
     except FskdError as e:
         print(f'fskd: error: {e}{_ending(e, a)}', file=sys.stderr); return e.code
     except Interrupted as e:

@@ -16,8 +16,8 @@ except ImportError: fcntl = None
 # %% auto #0
 __all__ = ['RESULT_FIELDS', 'GROUP_IGNORED', 'default_device', 'set_seed', 'rng_state', 'set_rng_state', 'Timer', 'show_progress',
            'progress_bar', 'ensure_dir', 'atomic_write', 'atomic_torch_save', 'folder_lock', 'set_aside',
-           'package_version', 'RunResult', 'load_result', 'result_row', 'load_results', 'summarize', 'pm_table',
-           'group_results']
+           'import_object', 'package_version', 'RunResult', 'load_result', 'result_row', 'load_results', 'summarize',
+           'pm_table', 'group_results']
 
 # %% ../nbs/02_core.ipynb #ad21cf64
 def default_device(device:str|torch.device|None=None, # 'cuda', 'cuda:1', 'mps', 'cpu' or None for automatic
@@ -167,6 +167,28 @@ def set_aside(path:str|Path, # a run folder, or a file
     for p in items: shutil.move(str(p), str(to/p.name))
     return to
 
+# %% ../nbs/02_core.ipynb #f738c32c
+def import_object(spec:str, # 'path/to/file.py:name' or 'package.module:name'
+                  err=FskdError, # the error class to raise
+                  flag:str='--teacher'): # the option the user gave it with (named in the messages)
+    "The object named by `spec`, imported explicitly; a one-line `err` when the file, the module or the name is missing or fails to import."
+    import importlib, importlib.util, hashlib, sys
+    mod_part, _, attr = spec.rpartition(':')
+    if mod_part.endswith('.py') or '/' in mod_part or '\\' in mod_part:
+        path = Path(mod_part).expanduser()
+        if not path.is_file(): raise err(f"no Python file {str(path)!r} (from {flag} {spec!r})")
+        name = 'fskd_user_' + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
+        s = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(s); sys.modules[name] = mod
+        try: s.loader.exec_module(mod)
+        except Exception as e: raise err(f"importing {str(path)!r} failed: {type(e).__name__}: {e}") from None
+    else:
+        try: mod = importlib.import_module(mod_part)
+        except ImportError as e: raise err(f"cannot import module {mod_part!r} ({e}); is it installed, or on PYTHONPATH?") from None
+    if not hasattr(mod, attr):
+        raise err(f"{mod_part!r} has no {attr!r}; it defines: {', '.join(n for n in dir(mod) if not n.startswith('_'))}")
+    return getattr(mod, attr)
+
 # %% ../nbs/02_core.ipynb #d9d6534f
 def package_version() -> str:
     "The installed fskd_nb version."
@@ -192,6 +214,7 @@ class RunResult:
     config: dict = field(default_factory=dict)  # the exact config of the run
     version: str = field(default_factory=package_version)
     extra: dict = field(default_factory=dict)  # anything else: per-class accuracy, test KL, timings...
+    model: object = field(default=None, repr=False, compare=False)  # the trained student (a torch module) of a run just made; not saved in result.json (the student's files are beside it)
 
 # %% ../nbs/02_core.ipynb #9d5bda03
 def _jsonable(o):
@@ -207,7 +230,7 @@ def _jsonable(o):
 def save(self:RunResult, out_dir:str|Path) -> Path:
     "Write `out_dir/result.json` and `out_dir/config.json` atomically; returns the result path."
     out_dir = ensure_dir(out_dir)
-    d = _jsonable(asdict(self))
+    d = _jsonable({f: getattr(self, f) for f in self.__dataclass_fields__ if f != 'model'})   # the model is saved beside it, as files
     atomic_write(out_dir/'config.json', json.dumps(d['config'], indent=2, sort_keys=True) + '\n')
     return atomic_write(out_dir/'result.json', json.dumps(d, indent=2) + '\n')
 

@@ -25,15 +25,18 @@ class DatasetSpec:
     mean: tuple; std: tuple  # per-channel statistics of the training split, on [0,1] pixels
     folder: str  # sub-folder of the data root that torchvision reads
     files: dict  # split ('train'/'test') -> file names torchvision needs in `folder`
+    classes: tuple = ()  # the class names, in label order (empty: the labels are the names)
 
 def _idx(prefix): return [f'{prefix}-images-idx3-ubyte', f'{prefix}-labels-idx1-ubyte']
 _MNIST_FILES = {'train': _idx('train'), 'test': _idx('t10k')}
 DATASETS = {s.name: s for s in [
     DatasetSpec('mnist', 'MNIST', 1, 28, 10, (0.1307,), (0.3081,), 'MNIST/raw', _MNIST_FILES),
-    DatasetSpec('fashionmnist', 'FashionMNIST', 1, 28, 10, (0.2860,), (0.3530,), 'FashionMNIST/raw', _MNIST_FILES),
+    DatasetSpec('fashionmnist', 'FashionMNIST', 1, 28, 10, (0.2860,), (0.3530,), 'FashionMNIST/raw', _MNIST_FILES,
+                ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')),
     DatasetSpec('kmnist', 'KMNIST', 1, 28, 10, (0.1918,), (0.3483,), 'KMNIST/raw', _MNIST_FILES),
     DatasetSpec('cifar10', 'CIFAR10', 3, 32, 10, (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616), 'cifar-10-batches-py',
-                {'train': [f'data_batch_{i}' for i in range(1, 6)], 'test': ['test_batch']}),
+                {'train': [f'data_batch_{i}' for i in range(1, 6)], 'test': ['test_batch']},
+                ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')),
     DatasetSpec('cifar100', 'CIFAR100', 3, 32, 100, (0.5071, 0.4865, 0.4409), (0.2673, 0.2564, 0.2762), 'cifar-100-python',
                 {'train': ['train'], 'test': ['test']}),
     DatasetSpec('svhn', 'SVHN', 3, 32, 10, (0.4377, 0.4438, 0.4728), (0.1980, 0.2010, 0.1970), '.',
@@ -321,12 +324,13 @@ class DeviceLoader:
 
 # %% ../nbs/04_data.ipynb #f3e22dc7
 def input_tfm(dataset:str, # dataset name
-              arch:str='lenet5', # model name; LeNet-5 variants take 32 px, [0,1] pixels
+              arch='lenet5', # model name (or your module); LeNet-5 variants take [0,1] pixels, the others normalised ones
               augment:bool=True, # add the dataset's standard training augmentation
+              size:int|None=None, # the student's input side (None: 32 px, or the data's side where larger)
              ) -> ImageTfm:
     "The `ImageTfm` fskd_nb uses for `arch` on `dataset`."
     spec = get_spec(dataset)
-    lenet = arch.lower().startswith('lenet')
+    lenet = isinstance(arch, str) and arch.lower().startswith('lenet')
     pad = 4 if augment and spec.name in ('cifar10', 'cifar100', 'svhn') else 0
     flip = augment and spec.name in ('cifar10', 'cifar100')
-    return ImageTfm(size=32, mean=None if lenet else spec.mean, std=None if lenet else spec.std, pad=pad, flip=flip)
+    return ImageTfm(size=size or max(spec.size, 32), mean=None if lenet else spec.mean, std=None if lenet else spec.std, pad=pad, flip=flip)

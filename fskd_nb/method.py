@@ -14,8 +14,8 @@ from .settings import RunConfig, MethodConfig, ByDataset, MODES, RUN_FIELDS, bui
 from .core import (RunResult, load_result, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write,
                           folder_lock, set_aside)
 from .data import Split, DatasetSpec, load_split, load_sample, few_shot, get_spec, DeviceLoader, input_tfm, register_dataset
-from .models import get_model
-from .teacher import Teacher, AccessError, QueryBudgetExceeded
+from .models import get_model, build_student, input_size, export_student, export_formats, STUDENT_CARD
+from .teacher import Teacher, TeacherInput, AccessError, QueryBudgetExceeded
 from .learner import Learner, sgd, MixedPrecision, ChannelsLast, notify
 from .metrics import TestAccuracy, evaluate
 from .transition import agreeing_images, transition_curves, mte
@@ -24,8 +24,8 @@ from .stages import Stages
 from . import dist
 
 # %% auto #0
-__all__ = ['ACCESS', 'REMOTE_MTE_IMAGES', 'VOLATILE', 'RUN_FILES', 'check_run', 'resolve', 'RunData', 'Fit', 'Method',
-           'differing', 'run_files', 'saved_config', 'finished', 'is_remote']
+__all__ = ['ACCESS', 'REMOTE_MTE_IMAGES', 'DEFAULT_SHOTS', 'VOLATILE', 'RUN_FILES', 'check_run', 'resolve', 'RunData', 'draw',
+           'Fit', 'Method', 'differing', 'run_files', 'saved_config', 'finished', 'is_remote', 'write_tensorboard']
 
 # %% ../nbs/15_method.ipynb #r0000017
 ACCESS = ('none',) + MODES   # what a method may need, from no teacher at all to white-box
@@ -44,6 +44,14 @@ def check_run(cfg:RunConfig) -> RunConfig:
         if Path(cfg.record).expanduser().is_dir(): raise ConfigError(f"--record {cfg.record} is a folder; give a file name, e.g. {Path(cfg.record)/'answers.pt'}")
         try: ensure_dir(Path(cfg.record).expanduser().parent)
         except OutputDirError: raise ConfigError(f"--record {cfg.record}: its folder cannot be created or written; give a file in a folder you can write to") from None
+    if cfg.log == 'tensorboard':
+        import importlib.util
+        if importlib.util.find_spec('tensorboard') is None: raise ConfigError("log='tensorboard' needs tensorboard: pip install tensorboard (or drop --log: metrics.csv is always written)")
+    fs = export_formats(cfg.export)   # an unknown format, or ONNX without its exporter, is an error now, not after the run
+    if 'onnx' in fs:
+        import importlib.util
+        if not (importlib.util.find_spec('onnx') and importlib.util.find_spec('onnxscript')):
+            raise ConfigError('--export onnx needs onnx and onnxscript: pip install "fskd_nb[export]" (or drop onnx from --export)')
     return check_rules(cfg)
 
 # %% ../nbs/15_method.ipynb #me000002
@@ -63,7 +71,8 @@ def resolve(cfg:RunConfig, M) -> tuple:
     p = build_config(M.Config, {**pre, **cfg.params}, M.name, sorted(set(RUN_FIELDS) - {'params', 'method'}))
     cfg = replace(cfg, **run)
     mode = cfg.teacher_mode if cfg.teacher_mode is not None or M.access == 'none' else M.mode or M.access
-    cfg = check_rules(replace(cfg, params=asdict(p), student=cfg.student or 'lenet5_half', bs=cfg.bs or 128, eval_every=cfg.eval_every or 1, teacher_mode=mode))
+    shots = cfg.shots if cfg.shots is not None or cfg.data is not None or cfg.n is not None else DEFAULT_SHOTS   # your data: all of it
+    cfg = check_rules(replace(cfg, params=asdict(p), student=cfg.student or 'lenet5_half', shots=shots, bs=cfg.bs or 128, eval_every=cfg.eval_every or 1, teacher_mode=mode))
     if M.access != 'none' and MODES.index(cfg.teacher_mode) < MODES.index(M.access):   # fail before anything runs
         raise AccessError(f"{M.title or M.name} needs {M.access!r} teacher access, but this run grants only {cfg.teacher_mode!r}; "
                           f"grant it with --teacher-mode {M.access} (Python: teacher_mode={M.access!r})")
@@ -80,6 +89,21 @@ class RunData:
     test: Split  # the labelled test split
     source: str  # where the images came from: 'full', 'sample', 'none (zero-shot)', or your data's description
     shots: int|None = None  # the few-shot images per class the run used (0: none; None: not a few-shot draw)
+
+# %% ../nbs/15_method.ipynb #34e47d1d
+DEFAULT_SHOTS = 200   # images per class from a built-in dataset, unless shots or n says otherwise
+
+def draw(train:Split, cfg:RunConfig, own:bool=False, # `train` is your data (all of it is the default)
+         labelled:bool=True) -> tuple:
+    "(the images a method may use, shots per class or None): `cfg.shots` per class, `cfg.n` in all, or all of your data; seeded by `cfg.data_seed`."
+    if cfg.n is not None:
+        if cfg.n > len(train): raise ConfigError(f"n={cfg.n} images requested but the data has {len(train)}; give --n {len(train)} or fewer")
+        i = torch.randperm(len(train), generator=torch.Generator().manual_seed(cfg.data_seed))[:cfg.n]
+        return train.subset(i.sort().values), None
+    if cfg.shots is None and own: return train.subset(torch.arange(len(train))), None
+    if not labelled: raise ConfigError("your data has no labels, so there are no classes to draw shots from: drop --shots (every image is used) or give --n N")
+    k = cfg.shots or DEFAULT_SHOTS
+    return few_shot(train, k, cfg.data_seed), k
 
 # %% ../nbs/15_method.ipynb #me000003
 @dataclass
@@ -117,6 +141,7 @@ class Method(Stages):
     durations = {}  # preset → the measured wall time of one run on a 2-core laptop CPU (the CLI shows it)
     rows = ()  # its ablation table: (row name, method, extra settings) per row (see `fskd_nb.run.run_rows`)
     uses_shots = True  # trains on the few-shot subset (False: zero-shot, or the whole split)
+    needs_labels = False  # learns from the real images' labels (Student-Alone): refused on unlabelled data
     live = False  # raises its run's events to callbacks, so a dashboard can watch it
     controls = ()  # settings a dashboard may move while the run trains (DivBFKD: 'q'); the config keeps what was asked, the result what ran
     draw_panel = None  # its own dashboard panel: the state `live_state` hands the dashboard → PNG bytes (None: no panel of its own)
@@ -124,8 +149,14 @@ class Method(Stages):
     def __init__(self, cfg:RunConfig|None=None, # the run's config (default: this method's defaults)
                  cbs=(), # callbacks (dashboards) that get the run's events
                  teacher=None, # your teacher: anything `as_teacher` takes (default: `cfg.teacher`)
-                 data=None, test=None): # your data and test set: anything `as_data` takes (default: `cfg.dataset`)
+                 data=None, test=None, # your data and test set: anything `as_data` takes (default: `cfg.dataset`)
+                 student=None): # your student: a torch module, or a function returning one (default: `cfg.student`, a name)
         cfg = cfg if cfg is not None else RunConfig(method=self.name)
+        if cfg.student is not None and not isinstance(cfg.student, str): student, cfg = (cfg.student if student is None else student), replace(cfg, student=None)
+        if student is not None and not isinstance(student, str):   # the config records its name; the run trains a copy
+            cfg = replace(cfg, student=type(student).__name__ if isinstance(student, nn.Module) else getattr(student, '__name__', 'student'))
+        elif student is not None: cfg, student = replace(cfg, student=student), None
+        self.user_student = student
         if cfg.teacher is not None and not isinstance(cfg.teacher, str):   # RunConfig(teacher=Teacher(...)) or a model: same as teacher=
             teacher, cfg = (cfg.teacher if teacher is None else teacher), replace(cfg, teacher=None)
         if cfg.data is not None and data is None:   # a folder or an .npz named in the config
@@ -135,6 +166,9 @@ class Method(Stages):
         if isinstance(data, str) and self.user_splits is None: self.user_data = None   # a built-in dataset's name given as data
         self.mte_given = cfg.mte_images is not None   # the MTE probe the user asked for (else the preset's, made small for a remote teacher)
         self.cfg, self.p = resolve(cfg, type(self))
+        if self.needs_labels and not self.labelled:
+            raise ConfigError(f"{self.title or self.name} learns from the labels of your images, and yours have none: label them (a folder per class: "
+                              f"root/<class>/<image>), or use a method that asks the teacher (standard-kd, fsbbt, divbfkd)")
         if self.cfg.draw_seed is not None and data is None and not self.draws:
             warnings.warn(f"{self.title or self.name} draws no data in this config (no few-shot images, subset or pool): draw_seed={self.cfg.draw_seed} has no effect")
         self.cbs, self.teacher, self.data, self.teacher_probe = list(cbs), None, None, None   # the run's teacher and data, set by `run`
@@ -146,6 +180,8 @@ class Method(Stages):
     def draws(self) -> bool:
         "Whether this run draws data with `cfg.data_seed`: the few-shot images here; a method with another draw says so."
         return self.uses_shots
+    @property
+    def labelled(self) -> bool: "Whether the training images have labels (your data may have none)."; return self.user_splits is None or self.user_splits.labelled
     @property
     def spec(self) -> DatasetSpec: return get_spec(self.cfg.dataset)
     @property
@@ -168,7 +204,7 @@ VOLATILE = ('out', 'progress', 'resume', 'overwrite', 'checkpoint_every', 'devic
 
 def differing(a:dict, b:dict) -> list:
     "The settings in which two saved configs differ (ignoring the volatile ones)."
-    return sorted(k for k in set(a) | set(b) if k not in VOLATILE + ('data_source', 'n_real') and a.get(k) != b.get(k))
+    return sorted(k for k in set(a) | set(b) if k not in VOLATILE + ('data_source', 'test_source', 'n_real') and a.get(k) != b.get(k))
 
 RUN_FILES = ('run.json', 'result.json', 'student.pt', 'checkpoints', 'failed.json')   # with answers*.pt: the work of a run in its folder
 
@@ -260,9 +296,9 @@ def run_stages(self:Method) -> tuple:
         with Timer(self.cfg.device) as t:
             self.teacher = self.load_teacher(); check_stop()
             rec = getattr(self.teacher, 'model', None)
-            self.data = self.load_data()
+            self.data = self.label_test(self.load_data())
             if len(self.data.test) == 0: raise ConfigError("the test split is empty: give a test set with at least one labelled image")
-            self.teacher_probe = self.probe_teacher(); check_stop()
+            self.teacher_probe = self.probe_teacher() if not self.test_by_teacher else None; check_stop()
             self.notify('before_run', teacher=self.teacher, cfg=self.cfg, test=self.data.test, tfm=self.tfm())
             try: fit = self.fit()
             except QueryBudgetExceeded as e: raise QueryBudgetExceeded(self.stage_failed(e)) from None
@@ -333,9 +369,34 @@ def probe_teacher(self:Method) -> dict|None:
 
 # %% ../nbs/15_method.ipynb #me000010
 @patch
+def side(self:Method) -> int:
+    "The side of the images the student takes: what its architecture needs, else `cfg.size`, else the data's (at least 32 px)."
+    need = input_size(self.user_student if self.user_student is not None else self.cfg.student)
+    if need and self.cfg.size and need != self.cfg.size:
+        raise ConfigError(f"the student {self.cfg.student} takes {need}-px images, not size={self.cfg.size}: drop --size, or choose a student that takes any size "
+                          f"(e.g. resnet20, resnet18, mobilenet_v3_small)")
+    return need or self.cfg.size or max(self.spec.size, 32)
+
+@patch
 def tfm(self:Method, augment:bool=False):
     "The student's input transform for this run's data."
-    return input_tfm(self.spec.name, self.cfg.student, augment=augment)
+    return input_tfm(self.spec.name, self.cfg.student, augment=augment, size=self.side())
+
+@patch
+def make_student(self:Method) -> nn.Module:
+    "A fresh student for this run (`cfg.student`, or yours), checked to answer with one score per class of the data."
+    spec = self.spec
+    m = build_student(self.user_student if self.user_student is not None else self.cfg.student, spec.n_classes, spec.channels)
+    s = self.side()
+    try:
+        with torch.no_grad(): out = m.eval()(torch.zeros(2, spec.channels, s, s))
+    except Exception as e:
+        raise ConfigError(f"the student {self.cfg.student} fails on {spec.channels}×{s}×{s} images ({type(e).__name__}: {str(e)[:200]}): "
+                          f"give a student for images of this size, or resize them with --size") from None
+    if not torch.is_tensor(out) or out.shape != (2, spec.n_classes):
+        raise ConfigError(f"the student {self.cfg.student} answers with shape {tuple(getattr(out, 'shape', ()))} for 2 images, not (2, {spec.n_classes}): "
+                          f"build it with one output per class (n_classes={spec.n_classes})")
+    return m.train()
 
 # %% ../nbs/15_method.ipynb #me000011
 def is_remote(t:Teacher|None) -> bool:
@@ -367,15 +428,18 @@ def load_teacher(self:Method) -> Teacher|None:
         cache = Path(cfg.out)/('answers.pt' if dist.is_main() else f'answers.{dist.rank()}.pt')   # under torchrun: one file per process
 
     t = as_teacher(src, mode=None if own else cfg.teacher_mode, budget=cfg.budget, k=None if own else cfg.topk, device=cfg.device,
-                   record=cfg.record, cap=cfg.cap, cache=cache, every=cfg.checkpoint_every)
+                   record=cfg.record, cap=cfg.cap, cache=cache, every=cfg.checkpoint_every, outputs=cfg.teacher_outputs)
     t.require(self.access, self.title or self.name)
     K = self.spec.n_classes
-    if t.n_classes is None: t.n_classes = K   # every answer is then checked to have one score per class of the data
-    elif t.n_classes != K:
+    if K == 0 and t.n_classes: register_dataset(replace(self.spec, n_classes=t.n_classes)); K = t.n_classes   # unlabelled data: the teacher's classes
+    if t.n_classes is None and K: t.n_classes = K   # every answer is then checked to have one score per class of the data
+    elif t.n_classes is not None and t.n_classes != K:
         if self.user_data is not None and t.n_classes > K:   # your labels are the teacher's classes; some are missing from your images
             register_dataset(replace(self.spec, n_classes=t.n_classes))
         else: raise ConfigError(f"the teacher answers with {t.n_classes} classes but the {self.spec.name} data has {K}: give a teacher of "
                                 f"this dataset's classes, or data labelled with the teacher's")
+    if self.user_data is not None and t.input is None and getattr(t, 'info', None) is None:   # your teacher, your data, no word on its input:
+        t.input = TeacherInput()   # pixels in [0, 1] (the student's normalisation undone), at the side the student takes (--teacher-input says otherwise)
     t.feed(self.tfm())   # the images the method sends are in the student's input space: the teacher adapts them to its own
     n = self.mte_images(t)
     if cfg.mte_images and not self.mte_given and is_remote(t):
@@ -426,9 +490,30 @@ def test_split(self:Method) -> tuple:
 # %% ../nbs/15_method.ipynb #me000015
 @patch
 def load_data(self:Method) -> RunData:
-    "The splits, and the few-shot subset (`cfg.shots` per class, drawn with `cfg.data_seed`) when the method uses one."
+    "The splits, and the images the method may use (drawn with `cfg.data_seed`): `cfg.shots` per class, `cfg.n` in all, or (your data) all of them."
     train, test, src = self.splits()
-    return RunData(train, few_shot(train, self.cfg.shots, self.cfg.data_seed) if self.uses_shots else None, test, src, self.cfg.shots)
+    if not self.uses_shots: return RunData(train, None, test, src, self.cfg.shots)
+    fs, shots = draw(train, self.cfg, own=self.user_data is not None, labelled=self.labelled)
+    return RunData(train, fs, test, src, shots)
+
+# %% ../nbs/15_method.ipynb #766693fd
+@patch
+@property
+def test_by_teacher(self:Method) -> bool:
+    "Whether this run's test labels are the teacher's (your test images have none): its accuracy is then agreement with the teacher."
+    return self.user_splits is not None and not self.user_splits.test_labelled
+
+@patch
+def label_test(self:Method, data:RunData) -> RunData:
+    "`data` with unlabelled test images labelled by the teacher (phase eval); the data's classes are the teacher's where the data does not name them."
+    if not self.test_by_teacher or self.teacher is None: return data
+    with torch.no_grad(): p = self.teacher.label_set(data.test.x, self.tfm(), 'eval', 1000, self.dev)
+    K = p.shape[1]
+    if self.spec.n_classes != K: register_dataset(replace(self.spec, n_classes=K))
+    if self.teacher.n_classes is None: self.teacher.n_classes = K
+    test = Split(data.test.x, p.argmax(1).cpu(), data.test.name, K)
+    return replace(data, test=test, train=replace(data.train, n_classes=K) if data.train is not None else None,
+                   fs=replace(data.fs, n_classes=K) if data.fs is not None else None)
 
 # %% ../nbs/15_method.ipynb #me000016
 @patch
@@ -444,8 +529,9 @@ def attach_data(self:Method, cfg:RunConfig) -> tuple:
     if isinstance(d, Split):   # splits of a built-in dataset's shape (cfg.dataset), e.g. a subset or stand-in images
         if not isinstance(t, Split): raise ConfigError("with a Split as data, give its test Split too (test=...)")
         return replace(cfg, data='your splits', test_data='your test split'), UserData(d, t, get_spec(cfg.dataset), 'your splits', 'your test split')
-    u = as_data(d, t, seed=cfg.data_seed)
-    return replace(cfg, dataset=u.spec.name, data=u.source, test_data=u.test_source, sample=False), u
+    u = as_data(d, t, seed=cfg.data_seed, size=cfg.size)
+    path = lambda v: str(v) if isinstance(v, (str, Path)) else None   # a path is kept (a resume reads it again); other data is described
+    return replace(cfg, dataset=u.spec.name, data=path(d) or u.source, test_data=path(t) or (u.test_source if t is not None else None), sample=False), u
 
 # %% ../nbs/15_method.ipynb #r0000024
 @patch
@@ -457,7 +543,7 @@ def train_student(self:Method, x:torch.Tensor, targets:tuple, loss_func, cbs=(),
     "Train a fresh `cfg.student` on `x` with `targets`; returns the `Fit` (the student, its test accuracy, the learner's rows)."
     cfg, spec, dev, test = self.cfg, self.spec, self.dev, self.data.test
     set_seed(cfg.seed)
-    student = get_model(cfg.student, spec.n_classes, spec.channels)
+    student = self.make_student()
     dl = DeviceLoader(x, *targets, bs=cfg.bs, shuffle=True, tfm=self.tfm(augment), device=dev, seed=cfg.seed)
     tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=self.tfm(), device=dev)
     acc = TestAccuracy(tdl, every=cfg.eval_every)
@@ -473,7 +559,9 @@ def finish(self:Method, timer:Timer, fit:Fit) -> RunResult:
     cfg, student, tdl, teacher, extra = self.cfg, fit.student, fit.tdl, self.teacher, fit.extra
     n_mte, failed, err = self.mte_images(teacher), None, None
     with Timer(cfg.device) as te:   # a failure here keeps the trained student: it is saved with a result marked with what failed
-        try: ev = evaluate(student, tdl, teacher)
+        try:
+            ev = evaluate(student, tdl, None if self.test_by_teacher else teacher)   # test labels that are the teacher's: the accuracy is the agreement
+            if self.test_by_teacher: ev['agreement'] = ev['acc']
         except QueryBudgetExceeded as e: ev, failed, err = evaluate(student, tdl, None), dict(stage='eval', error=str(e)), e
         if failed is None and teacher is not None and n_mte:
             try:
@@ -483,20 +571,22 @@ def finish(self:Method, timer:Timer, fit:Fit) -> RunResult:
     conf = {**{k: v for k, v in asdict(cfg).items() if k not in ('out', 'progress')}, **self.settled()}
     conf['params'] = {**asdict(self.p), **fit.settled}   # the method's settings as they ran
     shots = conf['shots']
-    conf.update(data_source=self.data.source, n_real=len(self.data.fs.x) if shots and self.data.fs is not None else extra.get('n_train'))
+    conf.update(data_source=self.data.source, **({'test_source': self.user_splits.test_source} if self.user_splits is not None else {}), n_real=len(self.data.fs.x) if self.data.fs is not None else extra.get('n_train'))
     led = teacher.ledger if teacher is not None else None
     r = RunResult(cfg.method, self.spec.name, teacher.name if teacher is not None else None, cfg.student, shots, cfg.seed,
                   acc_last=fit.acc_last, acc_best=fit.acc_best, agreement=ev.get('agreement'), mte=ev.get('mte'),
                   queries=led.as_dict() if led else {}, queries_total=led.charged if led else 0, wall_s=round(timer.elapsed + te.elapsed, 2),
-                  device=str(self.dev), config=conf,
+                  device=str(self.dev), config=conf, model=student,
                   extra=dict(kl=ev.get('kl'), teacher_acc=ev.get('teacher_acc'), per_class_acc=ev['per_class_acc'], n_test=len(tdl.x), teacher_probe=self.teacher_probe,
-                             **({'stopped': True} if fit.stopped else {}), **({'failed': failed} if failed else {}), **extra))
+                             **({'stopped': True} if fit.stopped else {}), **({'failed': failed} if failed else {}),
+                             **({'metric': 'agreement', 'test_labels': 'teacher'} if self.test_by_teacher else {}), **extra))
     if teacher is not None and cfg.record: teacher.save_recording(cfg.record)
     if cfg.out:   # the student's weights first, so that a result.json always has its checkpoint beside it
         out = ensure_dir(cfg.out)
         for old in ('result.json', 'config.json'): (out/old).unlink(missing_ok=True)   # an older run's record never stands beside this run's student
         atomic_torch_save({'arch': cfg.student, 'dataset': r.dataset, 'state_dict': {k: v.cpu() for k, v in student.state_dict().items()}}, out/'student.pt')
         for name, obj in fit.files.items(): atomic_torch_save(obj, out/name)
+        self.save_student(student, r, fit)
         r.save(out)
     if failed:
         where = f" in {cfg.out}; finish it with --resume {cfg.out}" if cfg.out else ''
@@ -505,3 +595,32 @@ def finish(self:Method, timer:Timer, fit:Fit) -> RunResult:
         if isinstance(err, QueryBudgetExceeded): raise QueryBudgetExceeded(msg) from None
         warnings.warn(msg)
     return r
+
+# %% ../nbs/15_method.ipynb #35946ef8
+@patch
+def save_student(self:Method, student:nn.Module, r:RunResult, fit:Fit) -> dict:
+    "Write the shipped student (`export_student`), its model card `student.json` and the training's `metrics.csv` into `cfg.out`; returns the card."
+    cfg, out, spec, tf = self.cfg, Path(self.cfg.out), self.spec, self.tfm()
+    files = {'pt': 'student.pt', **export_student(student, out, tf.size, spec.channels, tf.mean, tf.std, export_formats(cfg.export))}
+    metric = r.extra.get('metric', 'accuracy')
+    card = dict(format=STUDENT_CARD, architecture=cfg.student, n_classes=spec.n_classes, classes=list(spec.classes) or [str(i) for i in range(spec.n_classes)],
+                input=dict(size=tf.size, channels=spec.channels, pixels='float32 [B, C, H, W] in [0, 1]', mean=tf.mean, std=tf.std),
+                output='class probabilities [B, K] (student.ts/.onnx/.pt2, normalisation inside); student.pt holds the network alone (normalised images in, logits out)',
+                method=cfg.method, teacher=r.teacher, queries=r.queries_total, queries_by_phase=r.queries,
+                metric=metric, acc_last=r.acc_last, acc_best=r.acc_best, agreement=r.agreement, test_images=r.extra.get('n_test'),
+                seed=cfg.seed, fskd_nb=r.version, files=files)
+    atomic_write(out/'student.json', json.dumps(card, indent=1, default=str) + '\n')
+    if fit.history:
+        import pandas as pd
+        atomic_write(out/'metrics.csv', pd.DataFrame(fit.history).to_csv(index=False))
+        if cfg.log == 'tensorboard': write_tensorboard(fit.history, out/'tensorboard')
+    return card
+
+def write_tensorboard(rows:list, folder) -> None:
+    "The per-epoch `rows` (dicts with 'epoch') as TensorBoard scalars in `folder`."
+    try: from torch.utils.tensorboard import SummaryWriter
+    except ImportError: raise ConfigError("log='tensorboard' needs tensorboard: pip install tensorboard (or use the default, metrics.csv)") from None
+    with SummaryWriter(str(folder)) as w:
+        for i, row in enumerate(rows):
+            for k, v in row.items():
+                if k != 'epoch' and isinstance(v, (int, float)) and not isinstance(v, bool): w.add_scalar(k, v, int(row.get('epoch', i)))

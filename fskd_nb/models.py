@@ -4,19 +4,21 @@
 
 # %% ../nbs/05_models.ipynb #c846e2df
 from __future__ import annotations
-import re
+import copy, inspect, re
 from functools import partial
+from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
-from .core import FskdError
+from .core import FskdError, import_object
 
 # %% auto #0
-__all__ = ['MODELS', 'LeNet5', 'AlexNet', 'BasicBlock', 'ResNet', 'resnet_cifar', 'resnet18', 'resnet34', 'WideBlock',
-           'WideResNet', 'get_model', 'Activations']
+__all__ = ['MODELS', 'EXPORTS', 'STUDENT_CARD', 'LeNet5', 'AlexNet', 'BasicBlock', 'ResNet', 'resnet_cifar', 'resnet18',
+           'resnet34', 'WideBlock', 'WideResNet', 'get_model', 'with_channels', 'torchvision_names', 'build_student',
+           'stages_of', 'input_size', 'Deployed', 'export_formats', 'export_student', 'Activations']
 
 # %% ../nbs/05_models.ipynb #c963daa5
 class LeNet5(nn.Module):
     "LeNet-5 for 32×32 inputs (DivBFKD's PyTorch version); `half=True` halves every width."
-    stages = ('conv1', 'conv2', 'conv3')
+    stages, input_size = ('conv1', 'conv2', 'conv3'), 32   # its fully connected layers need 32-px inputs
     def __init__(self, n_classes:int=10, in_ch:int=1, half:bool=False):
         super().__init__()
         c1, c2, c3, f = (3, 8, 60, 42) if half else (6, 16, 120, 84)
@@ -33,7 +35,7 @@ def _conv_block(ci, co, k, pool): return [nn.Conv2d(ci, co, k, padding=k//2), nn
 
 class AlexNet(nn.Module):
     "AlexNet for 32×32 inputs (DivBFKD/FS-BBT); `half=True` halves every width."
-    stages = ('block1', 'block2', 'block5')
+    stages, input_size = ('block1', 'block2', 'block5'), 32
     def __init__(self, n_classes:int=10, in_ch:int=3, half:bool=False):
         super().__init__()
         w = [c // (2 if half else 1) for c in (48, 128, 192, 192, 128, 512, 256)]
@@ -142,6 +144,135 @@ def get_model(name:str, # a key of `MODELS` or 'wrn_D_K'; '-' and '_' are interc
     m = re.fullmatch(r'wrn_(\d+)_(\d+)', key)
     if m: return WideResNet(int(m[1]), int(m[2]), n_classes, in_ch)
     raise FskdError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)} (or wrn_D_K)")
+
+# %% ../nbs/05_models.ipynb #8edf4d55
+def _set_module(m:nn.Module, name:str, new:nn.Module):
+    "Replace the submodule `name` ('a.b.0') of `m` with `new`."
+    *path, last = name.split('.')
+    for p in path: m = getattr(m, p)
+    setattr(m, last, new)
+
+def with_channels(m:nn.Module, in_ch:int) -> nn.Module:
+    "`m` with its first convolution taking `in_ch` channels (a model built for colour, given grey images); unchanged if it takes them already."
+    name, c = next(((n, c) for n, c in m.named_modules() if isinstance(c, nn.Conv2d)), (None, None))
+    if c is None or c.in_channels == in_ch: return m
+    if c.groups != 1: raise FskdError(f"{type(m).__name__}'s first convolution is grouped; build it for {in_ch}-channel images yourself")
+    _set_module(m, name, nn.Conv2d(in_ch, c.out_channels, c.kernel_size, c.stride, c.padding, c.dilation, 1, c.bias is not None, c.padding_mode))
+    return m
+
+# %% ../nbs/05_models.ipynb #f5cbde2d
+def torchvision_names() -> list:
+    "The names of torchvision's classification models (`torchvision.models.list_models`)."
+    import torchvision
+    return torchvision.models.list_models(module=torchvision.models)
+
+def _call_builder(fn, n_classes:int, in_ch:int):
+    "`fn()` with `n_classes`/`num_classes` and `in_ch`/`in_chans`/`channels` passed where its parameters take them."
+    try: ps = inspect.signature(fn).parameters
+    except (TypeError, ValueError): ps = {}
+    kw = {k: v for k, v in (('n_classes', n_classes), ('num_classes', n_classes), ('in_ch', in_ch), ('in_chans', in_ch), ('channels', in_ch)) if k in ps}
+    return fn(**kw)
+
+def build_student(student, # a name, 'timm:name', 'file.py:fn' / 'pkg.mod:fn', a function returning a module, or an nn.Module
+                  n_classes:int=10, in_ch:int=1) -> nn.Module:
+    "A fresh student network from any of the forms in the table above."
+    if isinstance(student, nn.Module): m = copy.deepcopy(student)
+    elif callable(student) and not isinstance(student, str): m = _call_builder(student, n_classes, in_ch)
+    elif not isinstance(student, str): raise FskdError(f"a student is a model name, 'file.py:fn', or a torch module, not a {type(student).__name__}")
+    else:
+        key = student.lower().replace('-', '_')
+        if key in MODELS or re.fullmatch(r'wrn_(\d+)_(\d+)', key): return get_model(student, n_classes, in_ch)
+        if student.startswith('timm:'):
+            try: import timm
+            except ImportError: raise FskdError(f"--student {student} needs timm: pip install timm") from None
+            try: return timm.create_model(student[5:], pretrained=False, num_classes=n_classes, in_chans=in_ch)
+            except RuntimeError as e: raise FskdError(f"timm has no model {student[5:]!r} ({e})") from None
+        tv = student.removeprefix('torchvision:')   # fskd_nb's resnet18 has a CIFAR stem; torchvision:resnet18 is torchvision's
+        if re.match(r'^[^:]+:[A-Za-z_]\w*$', student) and not student.startswith('torchvision:'):
+            m = _call_builder(import_object(student, FskdError, '--student'), n_classes, in_ch)
+        elif tv in torchvision_names():
+            import torchvision
+            m = with_channels(torchvision.models.get_model(tv, weights=None, num_classes=n_classes), in_ch)
+            if hasattr(m, 'layer4'): m.stages = ('layer1', 'layer2', 'layer3', 'layer4')   # torchvision's ResNets
+        else:
+            raise FskdError(f"unknown student {student!r}: give one of fskd_nb's ({', '.join(MODELS)}, wrn_D_K), a torchvision classification model "
+                            f"(e.g. mobilenet_v3_small, torchvision:resnet18; list: torchvision.models.list_models()), timm:NAME, or path/to/file.py:function")
+    if not isinstance(m, nn.Module): raise FskdError(f"the student {student!r} built a {type(m).__name__}, not a torch module")
+    return m
+
+# %% ../nbs/05_models.ipynb #1b553721
+def stages_of(model:nn.Module, who:str, n:int|None=None, whose:str='student') -> list:
+    "The names in `model.stages` (at least `n` of them), or a one-line error for `who` saying how to name them."
+    names = list(getattr(model, 'stages', ()) or ())
+    if len(names) < (n or 1):
+        subs = [k for k, _ in model.named_children()][:12]
+        raise FskdError(f"{who} reads the {whose}'s inner layers, but {type(model).__name__} names {'too few' if names else 'none'}: set "
+                        f"model.stages = ({', '.join(repr(s) for s in subs[:3])}, ...) to {n or 'some'} of its submodules (its children: {', '.join(subs)}), "
+                        f"or use a student that has them (fskd_nb's models, torchvision's ResNets)")
+    return names
+
+def input_size(student) -> int|None:
+    "The image side `student` (a name or a module) needs, or None where it takes any size."
+    if isinstance(student, str):
+        f = MODELS.get(student.lower().replace('-', '_'))
+        return getattr(getattr(f, 'func', f), 'input_size', None)
+    return getattr(student, 'input_size', None)
+
+# %% ../nbs/05_models.ipynb #39c72cb5
+class Deployed(nn.Module):
+    "A student as it ships: float pixels in [0, 1] [B,C,H,W] in, class probabilities out; the normalisation it was trained with inside."
+    def __init__(self, model:nn.Module, channels:int, mean=None, std=None):
+        super().__init__()
+        self.model = model
+        self.register_buffer('mean', torch.tensor(mean if mean is not None else (0.,) * channels, dtype=torch.float).view(1, -1, 1, 1))
+        self.register_buffer('std', torch.tensor(std if std is not None else (1.,) * channels, dtype=torch.float).view(1, -1, 1, 1))
+    def forward(self, x): return self.model((x - self.mean) / self.std).softmax(1)
+
+# %% ../nbs/05_models.ipynb #7354bc9e
+EXPORTS = ('ts', 'onnx', 'pt2')   # the formats `export_student` writes
+STUDENT_CARD = 'fskd_nb-student/1'   # the `format` of a student.json model card
+
+def export_formats(v:str|None='auto') -> tuple:
+    "The formats a run exports: `v` ('ts,onnx', 'none'); 'auto' (or None): `$FSKD_EXPORT` if set, else TorchScript and (where onnx is installed) ONNX."
+    import importlib.util, os
+    v = os.environ.get('FSKD_EXPORT') if v in (None, 'auto') else v
+    if v in (None, 'auto'): return ('ts',) + (('onnx',) if importlib.util.find_spec('onnx') and importlib.util.find_spec('onnxscript') else ())
+    fs = tuple(f.strip() for f in v.split(',') if f.strip() and f.strip() != 'none')
+    bad = [f for f in fs if f not in EXPORTS]
+    if bad: raise FskdError(f"unknown export format {bad[0]!r}: choose from {', '.join(EXPORTS)} (comma-separated), or none")
+    return fs
+
+def export_student(model:nn.Module, # the trained student
+                   out, # the folder the files go to
+                   size:int, channels:int, # the images it takes
+                   mean=None, std=None, # the normalisation it was trained with (None: pixels in [0, 1])
+                   formats=('ts', 'onnx')) -> dict:
+    "Write `model` as `Deployed` in each of `formats` ('ts', 'onnx', 'pt2') to `out`/student.<format>, atomically; returns format → file name."
+    import os, warnings, tempfile
+    from pathlib import Path
+    out, dep = Path(out), Deployed(copy.deepcopy(model).float().cpu().eval(), channels, mean, std).eval()
+    x, done = torch.rand(2, channels, size, size), {}
+    batch = {0: torch.export.Dim('batch', min=1)}
+    for f in formats:
+        if f == 'onnx':
+            import importlib.util
+            if not (importlib.util.find_spec('onnx') and importlib.util.find_spec('onnxscript')):
+                raise FskdError('exporting to ONNX needs onnx and onnxscript: pip install "fskd_nb[export]" (or pip install onnx onnxscript)')
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=f'.student.{f}.', suffix='.tmp'); os.close(fd)
+        try:
+            with warnings.catch_warnings(), torch.no_grad():
+                warnings.simplefilter('ignore')   # torch's notes on TorchScript's future and the exporter's choices: the files are checked below
+                if f == 'ts': torch.jit.save(torch.jit.trace(dep, x), tmp)
+                elif f == 'pt2': torch.export.save(torch.export.export(dep, (x,), dynamic_shapes=(batch,)), tmp)
+                elif f == 'onnx':
+                    import contextlib, io
+                    with contextlib.redirect_stdout(io.StringIO()):   # the exporter's progress lines
+                        torch.onnx.export(dep, (x,), tmp, dynamo=True, dynamic_shapes=(batch,), input_names=['images'], output_names=['probs'], verbose=False,
+                                          external_data=False)   # one self-contained file (the weights inside)
+                else: raise FskdError(f"unknown export format {f!r}: choose from {', '.join(EXPORTS)}")
+            os.chmod(tmp, 0o644); os.replace(tmp, out/f'student.{f}'); done[f] = f'student.{f}'
+        finally: Path(tmp).unlink(missing_ok=True)
+    return done
 
 # %% ../nbs/05_models.ipynb #11573976
 class Activations:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
+import torch
 from .basics import ConfigError
 from .settings import RunConfig, RUN_FIELDS
 from .core import RunResult, progress_bar, result_row
@@ -13,7 +14,7 @@ from .method import resolve   # re-exported with RunConfig and get_method: a scr
 from .methods import get_method
 
 # %% auto #0
-__all__ = ['run', 'run_seeds', 'row_slug', 'run_rows', 'ablation', 'distill']
+__all__ = ['run', 'run_seeds', 'row_slug', 'run_rows', 'ablation', 'distill', 'student_card', 'predict', 'export_run']
 
 # %% ../nbs/23_run.ipynb #r0000028
 def run(cfg:RunConfig, cbs=(), **kw) -> RunResult:
@@ -61,10 +62,67 @@ def distill(method:str, # a registered method: 'standard-kd', 'fsbbt', 'divbfkd'
             data=None, # your data (see `as_data`); None: `dataset`
             test=None, # your separate test set (None: a seeded fifth of `data` is held out)
             cbs=(), # callbacks (dashboards)
+            student=None, # your student: a name (see `build_student`), a torch module (a copy is trained), or a function returning one
             **settings) -> RunResult: # `RunConfig` fields and the method's settings, e.g. epochs=5, n_mix=2000
-    "Run `method` on your teacher and data; returns the `RunResult` (saved to `out` if given)."
+    "Run `method` on your teacher and data into your student; returns the `RunResult`, the trained student in its `model` (all saved to `out` if given)."
     M = get_method(method)
     run_kw = {k: v for k, v in settings.items() if k in RUN_FIELDS and k not in ('method', 'params')}
     params = {k: v for k, v in settings.items() if k not in RUN_FIELDS}
     if 'params' in settings: params = {**settings['params'], **params}
-    return M(RunConfig(method=M.name, **run_kw, params=params), cbs, teacher=teacher, data=data, test=test).run()
+    return M(RunConfig(method=M.name, **run_kw, params=params), cbs, teacher=teacher, data=data, test=test, student=student).run()
+
+# %% ../nbs/23_run.ipynb #63ec3061
+def _images(paths) -> list:
+    "The image files among `paths` (files, and the images in folders, sorted)."
+    from fskd_nb.sources import IMG_EXT
+    from fskd_nb.basics import FskdError
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir(): out += sorted(f for f in p.rglob('*') if f.suffix.lower() in IMG_EXT)
+        elif p.is_file(): out.append(p)
+        else: raise FskdError(f"no image or folder {str(p)!r}")
+    if not out: raise FskdError(f"no images ({', '.join(IMG_EXT)}) in {', '.join(map(str, paths))}")
+    return out
+
+def student_card(run_dir) -> dict:
+    "The model card (`student.json`) of a finished run in `run_dir`."
+    import json
+    from fskd_nb.basics import FskdError
+    p = Path(run_dir)/'student.json'
+    if not p.is_file(): raise FskdError(f"{str(run_dir)!r} holds no finished run's student (no student.json): give the --out folder of a run that finished")
+    return json.loads(p.read_text())
+
+def predict(run_dir, # a finished run's folder (its student.ts and student.json)
+            images, # image files or folders
+            bs:int=256) -> 'pd.DataFrame':
+    "The class and probability the run's student gives each image: one row per image (file, class, prob, index)."
+    import pandas as pd, warnings
+    from fskd_nb.sources import read_images
+    from fskd_nb.basics import FskdError
+    card, run_dir = student_card(run_dir), Path(run_dir)
+    if not (run_dir/'student.ts').is_file(): raise FskdError(f"{str(run_dir)!r} has no student.ts: write it with fskd export {run_dir} --format ts")
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore'); m = torch.jit.load(str(run_dir/'student.ts'), map_location='cpu').eval()
+    S, C, files, rows = card['input']['size'], card['input']['channels'], _images([images] if isinstance(images, (str, Path)) else images), []
+    for i in range(0, len(files), bs):
+        with torch.no_grad(): p = m(read_images(files[i:i + bs], S, C).float() / 255)
+        conf, k = p.max(1)
+        rows += [dict(file=str(f), **{'class': card['classes'][int(j)]}, prob=round(float(c), 4), index=int(j)) for f, j, c in zip(files[i:i + bs], k, conf)]
+    return pd.DataFrame(rows)
+
+def export_run(run_dir, # a finished run's folder
+               formats=('onnx',)) -> dict:
+    "Write the run's student in `formats` ('ts', 'onnx', 'pt2') beside its weights; returns format → file."
+    import json
+    from fskd_nb.models import build_student, export_student
+    from fskd_nb.basics import FskdError
+    from fskd_nb.core import atomic_write
+    card, run_dir = student_card(run_dir), Path(run_dir)
+    w = torch.load(run_dir/'student.pt', map_location='cpu', weights_only=True)
+    try: m = build_student(card['architecture'], card['n_classes'], card['input']['channels'])
+    except FskdError: raise FskdError(f"the student {card['architecture']!r} was a module of yours, which fskd_nb cannot build again: export it from "
+                                      f"Python, fskd_nb.models.export_student(result.model, ...)") from None
+    m.load_state_dict(w['state_dict'])
+    i = card['input']; files = export_student(m, run_dir, i['size'], i['channels'], i['mean'], i['std'], tuple(formats))
+    card['files'] = {**card.get('files', {}), **files}; atomic_write(run_dir/'student.json', json.dumps(card, indent=1) + '\n')
+    return files

@@ -199,8 +199,9 @@ class RunConfig:
     teacher: str|None = param(None, help=TEACHER_HELP)
     teacher_mode: str|None = param(None, choices=MODES)  # access granted: label, topk, soft, white_box; None: the access the method needs
     topk: int|None = param(None, lo=1)  # k for teacher_mode topk
-    student: str|None = None  # student architecture; None: the preset's, else lenet5_half
-    shots: int = param(200, lo=0)  # few-shot images per class (N = shots × classes)
+    student: str|None = param(None, help="the student: a built-in name (lenet5_half, resnet20, wrn_16_2, ...), a torchvision classification model (resnet18, mobilenet_v3_small, ...; random weights), timm:NAME (with timm installed), or path/to/file.py:function returning a torch module; None: the preset's, else lenet5_half")
+    shots: int|None = param(None, lo=1)  # few-shot images per class (N = shots × classes); None: 200 for a built-in dataset, all of your data
+    n: int|None = param(None, lo=1)  # images drawn in all, whatever their class (your unlabelled data); None: see shots
     seed: int = param(0, lo=0, hi=2**32 - 1)  # the run's seed (the CLI takes several: one run each, in DIR/seed_<s>/)
     draw_seed: int|None = param(None, lo=0, hi=2**32 - 1, metavar='S')  # seed of the data draws (the few-shot images, a subset, a web pool, your data's held-out fifth); None: each run's own seed
     budget: int|None = param(None, lo=0)  # max teacher queries charged to the method; None: unlimited
@@ -222,6 +223,10 @@ class RunConfig:
     mte_k: int|None = param(None, lo=1)  # steps the MTE averages (the first k); None: the preset's
     data: str|None = param(None, metavar='PATH')  # your own data instead of dataset: a folder in ImageFolder layout (root/<class>/<image>) or an .npz with x and y
     test_data: str|None = param(None, metavar='PATH')  # your own test set; None with your data: a seeded fifth of it
+    size: int|None = param(None, lo=8, metavar='PX')  # the side your images are resized to; None: their own (the median shorter side where they differ)
+    teacher_outputs: str|None = param(None, choices=('probs', 'logits'))  # what your teacher function or server returns, where it does not say
+    export: str = param('auto', metavar='FORMATS')  # the student's files beside student.pt in out: ts, onnx, pt2 (comma-separated), none, or auto: ts, and onnx where installed ($FSKD_EXPORT overrides auto)
+    log: str = param('csv', choices=('csv', 'tensorboard'))  # the per-evaluation metrics in out: metrics.csv always, TensorBoard event files too (needs tensorboard)
     record: str|None = param(None, metavar='FILE')  # save every teacher answer to this file; replay it later with teacher replay:FILE
     resume: bool = False  # continue the run in out: finished seeds are kept, the teacher's answers already bought are reused
     overwrite: bool = False  # replace the earlier run in out: its files are moved into out/.replaced/<time>/, not deleted (without it, a folder holding a run is refused)
@@ -230,6 +235,7 @@ class RunConfig:
     _one_way = rule('resume', 'overwrite', test=lambda c: not (c.resume and c.overwrite),
                     why='resume continues the run in out, overwrite replaces it: give one of them')
     _mte = rule('mte_k', 'mte_steps', test=lambda c: c.mte_k <= c.mte_steps, why='the MTE averages the first mte_k of the mte_steps steps it records: mte_k must not exceed mte_steps')
+    _draw = rule('shots', 'n', test=lambda c: False, why='shots draws images per class, n draws images in all: give one of them')
     _test = rule('test_data', test=lambda c: c.data is not None, why='a test set goes with your own data: give data (--data) too, or drop test_data (--test-data)')
 
     @property

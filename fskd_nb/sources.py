@@ -4,12 +4,12 @@
 
 # %% ../nbs/12_sources.ipynb #s0000002
 from __future__ import annotations
-import base64, hashlib, importlib, importlib.util, inspect, json, re, sys, threading, time, zipfile
+import base64, hashlib, importlib, importlib.util, inspect, json, re, sys, threading, time, warnings, zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
-from .core import FskdError, CheckpointError
+from .core import FskdError, CheckpointError, import_object
 from .basics import TeacherError
 from .data import DATASETS, DatasetSpec, Split, get_spec, dataset_tensors, register_dataset
 from .teacher import Teacher, TeacherInput, Recorder, Replay, check_limit
@@ -17,8 +17,8 @@ from .teachers import TEACHER_FORMAT, load_teacher_model, teacher_path
 
 # %% auto #0
 __all__ = ['EXPORT_HOW', 'SAFE_SAVES', 'IMG_EXT', 'TeacherSourceError', 'encode_images', 'decode_images', 'math_prod',
-           'HttpTeacher', 'TeacherServer', 'serve_teacher', 'load_teacher_source', 'as_teacher', 'UserData',
-           'load_image_folder', 'as_data']
+           'TeacherAuthError', 'HttpTeacher', 'TeacherServer', 'serve_teacher', 'load_teacher_source', 'as_teacher',
+           'UserData', 'load_image_folder', 'as_data', 'read_images']
 
 # %% ../nbs/12_sources.ipynb #s0000007
 class TeacherSourceError(FskdError): "A teacher given in a form fskd_nb cannot load; the message says which forms work."
@@ -29,21 +29,7 @@ SAFE_SAVES = f"save it as TorchScript (torch.jit.save(torch.jit.script(model), '
 
 def _import_object(spec:str):
     "The object named by 'path/to/file.py:name' or 'package.module:name', imported explicitly."
-    mod_part, _, attr = spec.rpartition(':')
-    if mod_part.endswith('.py') or '/' in mod_part or '\\' in mod_part:
-        path = Path(mod_part).expanduser()
-        if not path.is_file(): raise TeacherSourceError(f"no Python file {str(path)!r} (from --teacher {spec!r})")
-        name = 'fskd_user_' + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
-        s = importlib.util.spec_from_file_location(name, path)
-        mod = importlib.util.module_from_spec(s); sys.modules[name] = mod
-        try: s.loader.exec_module(mod)
-        except Exception as e: raise TeacherSourceError(f"importing {str(path)!r} failed: {type(e).__name__}: {e}") from None
-    else:
-        try: mod = importlib.import_module(mod_part)
-        except ImportError as e: raise TeacherSourceError(f"cannot import module {mod_part!r} ({e}); is it installed, or on PYTHONPATH?") from None
-    if not hasattr(mod, attr):
-        raise TeacherSourceError(f"{mod_part!r} has no {attr!r}; it defines: {', '.join(n for n in dir(mod) if not n.startswith('_'))}")
-    return getattr(mod, attr)
+    return import_object(spec, TeacherSourceError, '--teacher')
 
 def _required_args(f) -> int:
     try: return sum(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in inspect.signature(f).parameters.values())
@@ -55,7 +41,9 @@ def _from_file(path:Path, device=None):
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as z: names = z.namelist()
         if any(n.endswith('/constants.pkl') or '/code/' in n for n in names):   # TorchScript's archive
-            try: m = torch.jit.load(str(path), map_location='cpu')
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter('ignore', FutureWarning); m = torch.jit.load(str(path), map_location='cpu')   # torch's note on TorchScript's future
             except Exception as e: raise TeacherSourceError(f"{str(path)!r} looks like TorchScript but does not load ({type(e).__name__}: {e})") from None
             return m, 'logits', None, path.stem, None
         if any(n.endswith('serialized_exported_program.json') or '/models/' in n for n in names):   # torch.export's archive
@@ -66,7 +54,6 @@ def _from_file(path:Path, device=None):
             if isinstance(b, int):   # traced for one batch size: it would refuse every other batch
                 raise TeacherSourceError(f"{str(path)!r} was exported for batches of exactly {b} images; export it with a dynamic batch: {EXPORT_HOW}")
             return ep.module(), 'logits', None, path.stem, None
-    import warnings
     try:
         with warnings.catch_warnings():   # torch's note on a pickle's protocol: the error below says what matters
             warnings.simplefilter('ignore'); d = torch.load(path, map_location='cpu', weights_only=True)
@@ -83,19 +70,19 @@ def _from_file(path:Path, device=None):
                              f"their architecture: {SAFE_SAVES}")
 
 # %% ../nbs/12_sources.ipynb #s0000010
-def _from_object(obj, spec:str='teacher'):
+def _from_object(obj, spec:str='teacher', outputs:str|None=None):
     "(model or callable, outputs, input, name, teacher) from a Python object; `teacher` is set when it is a `Teacher` already."
     if isinstance(obj, Teacher): return obj.model, obj.outputs, obj.input, obj.name, obj
     if isinstance(obj, nn.Module): return obj, 'logits', getattr(obj, 'teacher_input', None), type(obj).__name__.lower(), None
     if isinstance(obj, type) or (callable(obj) and getattr(obj, 'outputs', None) is None and _required_args(obj) == 0):
         try: made = obj()
         except Exception as e: raise TeacherSourceError(f"calling {spec} to build the teacher failed: {type(e).__name__}: {e}") from None
-        return _from_object(made, spec)
+        return _from_object(made, spec, outputs)
     if callable(obj):
-        out = getattr(obj, 'outputs', None)
+        out = outputs or getattr(obj, 'outputs', None)
         if out not in ('probs', 'logits'):
-            raise TeacherSourceError(f"the teacher {getattr(obj, '__name__', spec)!r} is a function and must say what it returns: wrap it, "
-                                     f"Teacher(fn, outputs='probs') (or 'logits'), or set an attribute, fn.outputs = 'probs'")
+            raise TeacherSourceError(f"the teacher {getattr(obj, '__name__', spec)!r} is a function: say what it returns with --teacher-outputs probs "
+                                     f"(or logits); in Python: teacher_outputs='probs', Teacher(fn, outputs='probs'), or fn.outputs = 'probs'")
         return obj, out, getattr(obj, 'input', None), getattr(obj, '__name__', 'teacher'), None
     raise TeacherSourceError(f"{spec} is a {type(obj).__name__}, not a teacher: give a torch module, a Teacher, or a function from images to scores")
 
@@ -120,29 +107,40 @@ def math_prod(xs) -> int:
     return n
 
 # %% ../nbs/12_sources.ipynb #s0000013
+class TeacherAuthError(TeacherSourceError): "The teacher's server refused this client's token (or its lack of one)."
+
 class HttpTeacher:
     "A teacher callable that asks a server speaking fskd_nb's JSON protocol (see `serve_teacher`)."
     def __init__(self, url:str, # the server's base URL, e.g. 'http://127.0.0.1:8000'
                  timeout:float=30., # seconds per request
-                 retries:int=3, # retries of a failed request (connection error, timeout, HTTP 429/5xx)
+                 retries:int=3, # retries of a failed request (connection error, timeout, HTTP 429/5xx), under the same request id
                  backoff:float=.5, # first wait between retries, doubled each time
                  concurrency:int=4, # requests in flight at most
-                 max_batch:int=1024): # images per request
-        import httpx
+                 max_batch:int=1024, # images per request
+                 token:str|None=None, # the server's bearer token (None: $FSKD_TEACHER_TOKEN, if set)
+                 outputs:str|None=None): # what the server returns ('probs' or 'logits'), where its /info does not say
+        import httpx, os
         self.url, self.timeout, self.retries, self.backoff, self.max_batch = url.rstrip('/'), timeout, retries, backoff, max_batch
-        self.client = httpx.Client(timeout=timeout, limits=httpx.Limits(max_connections=concurrency))
+        token = token if token is not None else os.environ.get('FSKD_TEACHER_TOKEN') or None
+        self.client = httpx.Client(timeout=timeout, limits=httpx.Limits(max_connections=concurrency),
+                                   headers={'Authorization': f'Bearer {token}'} if token else {})
         self.pool = ThreadPoolExecutor(concurrency, thread_name_prefix='fskd-http')
         self.requests = 0
         info = self._request('GET', '/info')
-        for k in ('n_classes', 'outputs'):
-            if k not in info: raise TeacherSourceError(f"{self.url}/info answered without {k!r}; is this an fskd_nb teacher server?")
-        self.info, self.outputs, self.input, self.__name__ = info, info['outputs'], info.get('input'), info.get('name') or 'http-teacher'
+        if 'n_classes' not in info: raise TeacherSourceError(f"{self.url}/info answered without 'n_classes'; is this an fskd_nb teacher server?")
+        out = outputs or info.get('outputs')
+        if out not in ('probs', 'logits'):
+            raise TeacherSourceError(f"{self.url}/info does not say what the teacher returns: pass --teacher-outputs probs (or logits)")
+        self.info, self.outputs, self.input, self.__name__ = info, out, info.get('input'), info.get('name') or 'http-teacher'
     def _request(self, method:str, path:str, body=None):
-        import httpx
-        wait = self.backoff
+        import httpx, uuid
+        wait, headers = self.backoff, {'X-Request-Id': uuid.uuid4().hex} if method == 'POST' else {}   # one id for every try of this batch
         for attempt in range(self.retries + 1):
             try:
-                r = self.client.request(method, self.url + path, json=body)
+                r = self.client.request(method, self.url + path, json=body, headers=headers)
+                if r.status_code in (401, 403):
+                    raise TeacherAuthError(f"the teacher at {self.url} refused this client (HTTP {r.status_code}): it needs its token; set "
+                                           f"FSKD_TEACHER_TOKEN to the token the server was started with (fskd teacher serve --token)")
                 if r.status_code == 429 or r.status_code >= 500: raise httpx.HTTPStatusError(f'HTTP {r.status_code}', request=r.request, response=r)
                 if r.status_code >= 400: raise TeacherError(f"{self.url}{path} refused the request: HTTP {r.status_code} {r.text[:200]}")
                 self.requests += 1
@@ -161,31 +159,81 @@ class HttpTeacher:
 
 # %% ../nbs/12_sources.ipynb #s0000015
 class TeacherServer:
-    "An HTTP server answering fskd_nb's protocol for one model or callable; `answered` counts images."
+    "An HTTP server answering fskd_nb's protocol for one model or callable, concurrently; `answered` counts the images billed (a repeated request id once)."
     def __init__(self, model, outputs:str, n_classes:int|None=None, input=None, name:str='teacher',
-                 host:str='127.0.0.1', port:int=0): # port 0: any free port (see `url`)
+                 host:str='127.0.0.1', port:int=0, # port 0: any free port (see `url`)
+                 token:str|None=None, # answer only requests with 'Authorization: Bearer <token>'
+                 max_bytes:int=64 * 2**20, # the largest request body answered (HTTP 413 above)
+                 serial:bool=False, # answer one request at a time (a teacher function that is not thread-safe)
+                 remember:int=4096): # the answers kept for repeated request ids
         from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
+        from collections import OrderedDict
+        from contextlib import nullcontext
+        import hmac
         self.model, self.outputs, self.n_classes, self.input, self.name = model, outputs, n_classes, TeacherInput.of(input), name
-        self.answered, self.lock, srv = 0, threading.Lock(), self
+        self.answered, self.repeats, self.lock, srv = 0, 0, threading.Lock(), self
+        self.serial = threading.Lock() if serial else nullcontext()
+        self.done, self.pending = OrderedDict(), {}   # request id → the answer's bytes; request id → an Event set when it is answered
+        want = f'Bearer {token}'.encode() if token else None
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'   # keep-alive: a client's connections are reused
             def log_message(self, *a): pass
-            def _send(self, code, obj):
-                b = json.dumps(obj).encode(); self.send_response(code)
+            def _send(self, code, obj=None, body:bytes|None=None):
+                b = body if body is not None else json.dumps(obj).encode(); self.send_response(code)
                 self.send_header('Content-Type', 'application/json'); self.send_header('Content-Length', str(len(b))); self.end_headers(); self.wfile.write(b)
+            def _allowed(self) -> bool:
+                if want is None or hmac.compare_digest(self.headers.get('Authorization', '').encode(), want): return True
+                self.close_connection = True
+                self._send(401, dict(error='this teacher needs its token: Authorization: Bearer <token>')); return False
             def do_GET(self):
+                if not self._allowed(): return
                 if self.path.rstrip('/') != '/info': return self._send(404, dict(error='GET /info or POST /predict'))
                 self._send(200, dict(n_classes=srv.n_classes, outputs=srv.outputs, name=srv.name, answered=srv.answered,
                                      input=None if srv.input is None else dict(vars(srv.input))))
             def do_POST(self):
+                n = int(self.headers.get('Content-Length', 0) or 0)
+                if not self._allowed(): return
+                if n > max_bytes:
+                    self.close_connection = True
+                    return self._send(413, dict(error=f'a request may hold at most {max_bytes} bytes; send smaller batches'))
+                raw = self.rfile.read(n)
                 if self.path.rstrip('/') != '/predict': return self._send(404, dict(error='POST /predict'))
+                rid, first = self.headers.get('X-Request-Id'), True
+                if rid:
+                    with srv.lock:
+                        body, ev = srv.done.get(rid), srv.pending.get(rid)
+                        if body is None and ev is None: srv.pending[rid] = threading.Event(); first = True
+                        else: first = False
+                    if not first:   # a retry: the first answer, computed once and billed once
+                        if body is None: ev.wait(); body = srv.done.get(rid)
+                        if body is not None:
+                            with srv.lock: srv.repeats += 1
+                            return self._send(200, body=body)
+                        first = True   # the first try failed: this one computes it
+                        with srv.lock: srv.pending.setdefault(rid, threading.Event())
                 try:
-                    x = decode_images(json.loads(self.rfile.read(int(self.headers.get('Content-Length', 0)))))
-                    with srv.lock, torch.no_grad(): out = srv.model(x.numpy() if srv.input is not None and srv.input.numpy else x)
-                    out = torch.as_tensor(out).float()
-                    with srv.lock: srv.answered += len(x)
-                    self._send(200, dict(outputs=out.tolist()))
-                except Exception as e: self._send(400, dict(error=f'{type(e).__name__}: {e}'))
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
+                    x = decode_images(json.loads(raw))
+                    with srv.serial, torch.no_grad(): out = srv.model(x.numpy() if srv.input is not None and srv.input.numpy else x)
+                    body = json.dumps(dict(outputs=torch.as_tensor(out).float().tolist())).encode()
+                except Exception as e:
+                    if rid:
+                        with srv.lock: ev = srv.pending.pop(rid, None)
+                        if ev is not None: ev.set()
+                    return self._send(400, dict(error=f'{type(e).__name__}: {e}'))
+                with srv.lock:
+                    srv.answered += len(x)
+                    if rid:
+                        srv.done[rid] = body
+                        while len(srv.done) > remember: srv.done.popitem(last=False)
+                        ev = srv.pending.pop(rid, None)
+                        if ev is not None: ev.set()
+                self._send(200, body=body)
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            def handle_error(self, request, client_address):
+                if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)): return   # a client that gave up on an answer: its retry gets it
+                super().handle_error(request, client_address)
+        self.httpd = Server((host, port), Handler)
         self.url = f'http://{host}:{self.httpd.server_address[1]}'
         self.thread = None
     def start(self) -> TeacherServer:
@@ -196,26 +244,29 @@ class TeacherServer:
     def __exit__(self, *a): self.stop()
 
 def serve_teacher(source, # anything `as_teacher` takes (a name, a file, 'file.py:fn', a module...)
-                  host:str='127.0.0.1', port:int=0) -> TeacherServer:
+                  host:str='127.0.0.1', port:int=0,
+                  token:str|None=None, # the bearer token every request must carry (None: none)
+                  max_bytes:int=64 * 2**20, serial:bool=False,
+                  outputs:str|None=None) -> TeacherServer: # what a teacher function returns, where it does not say
     "A (not yet started) `TeacherServer` for `source`."
-    model, outputs, inp, name, t = load_teacher_source(source)
+    model, outputs, inp, name, t = load_teacher_source(source, outputs=outputs)
     if isinstance(model, nn.Module): model.eval()
     n = t.n_classes if isinstance(t, Teacher) else get_spec(t['dataset']).n_classes if isinstance(t, dict) else None
-    return TeacherServer(model, outputs, n, inp, name, host, port)
+    return TeacherServer(model, outputs, n, inp, name, host, port, token, max_bytes, serial)
 
 # %% ../nbs/12_sources.ipynb #s0000017
-def load_teacher_source(src, device=None) -> tuple:
+def load_teacher_source(src, device=None, outputs:str|None=None) -> tuple:
     "(model or callable, outputs, input, name, extra) for any teacher form `as_teacher` takes; extra: the `Teacher` given, a teacher file's info, or None."
-    if not isinstance(src, (str, Path)): return _from_object(src, type(src).__name__)
+    if not isinstance(src, (str, Path)): return _from_object(src, type(src).__name__, outputs)
     s = str(src)
     if s.startswith(('http://', 'https://')):
-        h = HttpTeacher(s); return h, h.outputs, h.input, h.__name__, None
+        h = HttpTeacher(s, outputs=outputs); return h, h.outputs, h.input, h.__name__, None
     if s.startswith('replay:'):
         r = Replay(s[len('replay:'):]); m = r.meta
         if 'outputs' not in m: raise TeacherSourceError(f"{s!r} was recorded without saying what the teacher returns; record it again with --record")
         return r, m['outputs'], m.get('input'), m.get('name') or 'replay', None
     if re.match(r'^[^:]+:[A-Za-z_]\w*$', s) and not Path(s).exists():   # 'file.py:fn' or 'pkg.mod:fn'
-        return _from_object(_import_object(s), s)
+        return _from_object(_import_object(s), s, outputs)
     p = Path(s).expanduser()
     if p.is_file(): return _from_file(p, device)
     if p.suffix in ('.pt', '.pth', '.pt2', '.ts') or '/' in s: raise TeacherSourceError(f"no teacher file at {s!r}")
@@ -228,10 +279,11 @@ def as_teacher(src, # see the table above
                record:str|None=None, # keep every answer to save later (`Teacher.save_recording`)
                input=None, # what the teacher takes (see `TeacherInput`), overriding what it declares
                cap:int|None=None, # hard cap on every image sent, in any phase
-               cache:str|Path|None=None, every:float=30.) -> Teacher: # keep the answers in this file (saved every `every` s) and reuse them
+               cache:str|Path|None=None, every:float=30., # keep the answers in this file (saved every `every` s) and reuse them
+               outputs:str|None=None) -> Teacher: # what a function or server returns ('probs' or 'logits'), where it does not say
     "Any form of teacher behind the `Teacher` access wrapper."
     from fskd_nb.core import default_device
-    model, outputs, inp, name, t = load_teacher_source(src, device)
+    model, outputs, inp, name, t = load_teacher_source(src, device, outputs)
     if isinstance(t, Teacher) and mode in (None, t.mode) and not record and input is None and cache is None:
         if budget is not None: t.ledger.budget = check_limit(budget, 'budget')
         if cap is not None: t.ledger.cap = check_limit(cap, 'cap')
@@ -253,6 +305,8 @@ def as_teacher(src, # see the table above
 class UserData:
     "Your data as a run's splits, with the `DatasetSpec` made from it and a description of each part."
     train: Split; test: Split; spec: DatasetSpec; source: str; test_source: str|None
+    labelled: bool = True  # the training images have labels (False: the teacher labels what a method sends it)
+    test_labelled: bool = True  # the test images have labels (False: the run measures agreement with the teacher on them)
 
 IMG_EXT = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp', '.ppm', '.pgm')
 
@@ -270,8 +324,9 @@ def _to_uint8(x) -> torch.Tensor:
         x = (x * 255).round().to(torch.uint8)
     return x.contiguous()
 
-def _resize(x:torch.Tensor, size:int=32) -> torch.Tensor:
-    if x.shape[-1] == size and x.shape[-2] == size: return x
+def _resize(x:torch.Tensor, size:int|None=None) -> torch.Tensor:
+    "uint8 images [N,C,H,W] resized to `size` × `size` (antialiased); None: as they are."
+    if size is None or (x.shape[-1] == size and x.shape[-2] == size): return x
     return F.interpolate(x.float(), size=(size, size), mode='bilinear', align_corners=False, antialias=True).round().clamp(0, 255).to(torch.uint8)
 
 def _pixels(im) -> torch.Tensor:
@@ -286,14 +341,23 @@ def _pixels(im) -> torch.Tensor:
     if im.mode in ('L', 'LA', '1', 'La'): return torch.from_numpy(np.array(im.convert('L')))[None]
     return torch.from_numpy(np.array(im.convert('RGB'))).permute(2, 0, 1).contiguous()   # RGB, RGBA, P, PA, CMYK, YCbCr, ...
 
-def load_image_folder(root:str|Path, size:int=32) -> tuple[torch.Tensor, torch.Tensor, list]:
-    "(images uint8 [N,C,size,size], labels, class names) of a folder in ImageFolder layout; grey if every image is grey (a palette of greys counts), else colour."
+def _side(shapes) -> int:
+    "The side images of these (H, W) shapes are brought to: the one side of square images all of one size, else the median shorter side."
+    shapes = list(shapes)
+    if len(set(shapes)) == 1 and shapes[0][0] == shapes[0][1]: return shapes[0][0]
+    sides = sorted(min(h, w) for h, w in shapes); return sides[len(sides) // 2]
+
+def load_image_folder(root:str|Path, # a folder of class folders (root/<class>/<image>), or of images alone (unlabelled)
+                      size:int|None=None) -> tuple: # the side every image is resized to (None: their own, if they share one)
+    "(images uint8 [N,C,S,S], labels or None, class names or None) of a folder; grey if every image is grey (a palette of greys counts), else colour."
     from PIL import Image
     root = Path(root)
+    if not root.is_dir(): raise FskdError(f"no folder {str(root)!r}")
     classes = sorted(d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith('.'))
-    if not classes: raise FskdError(f"{str(root)!r} has no class folders: use the layout root/<class>/<image>.png")
-    files = [(f, c) for c, name in enumerate(classes) for f in sorted((root/name).rglob('*')) if f.suffix.lower() in IMG_EXT]
-    if not files: raise FskdError(f"no images ({', '.join(IMG_EXT)}) in the class folders of {str(root)!r}")
+    flat = sorted(f for f in root.iterdir() if f.is_file() and f.suffix.lower() in IMG_EXT)
+    if classes: files = [(f, c) for c, name in enumerate(classes) for f in sorted((root/name).rglob('*')) if f.suffix.lower() in IMG_EXT]
+    else: files = [(f, -1) for f in flat]   # images without class folders: unlabelled
+    if not files: raise FskdError(f"no images ({', '.join(IMG_EXT)}) in {str(root)!r}: put them in it (unlabelled) or in class folders root/<class>/<image>")
     xs, grey = [], True
     for f, _ in files:
         try:
@@ -301,8 +365,9 @@ def load_image_folder(root:str|Path, size:int=32) -> tuple[torch.Tensor, torch.T
                 im.load(); x = _pixels(im); xs.append(x)
                 grey = grey and (len(x) == 1 or (im.mode in ('P', 'PA') and torch.equal(x[0], x[1]) and torch.equal(x[0], x[2])))   # a grey palette: grey
         except Exception as e: raise FskdError(f"cannot read image {str(f)!r} ({type(e).__name__}); remove it or fix it") from None
-    xs = [_resize((x[:1] if grey else x.expand(3, -1, -1))[None], size) for x in xs]
-    return torch.cat(xs), torch.tensor([c for _, c in files]), classes
+    side = size or _side(tuple(x.shape[-2:]) for x in xs)
+    xs = [_resize((x[:1] if grey else x.expand(3, -1, -1))[None], side) for x in xs]
+    return torch.cat(xs), (torch.tensor([c for _, c in files]) if classes else None), (classes or None)
 
 # %% ../nbs/12_sources.ipynb #s0000023
 def _labels(y, what:str) -> tuple:
@@ -339,13 +404,13 @@ def _npz(p:Path) -> tuple:
     if xk is None: raise FskdError(f"{str(p)!r} has no images: name the array 'x' (and the labels 'y'); it holds {', '.join(d) or 'nothing'}")
     return d[xk], next((d[k] for k in ('y', 'labels', 'y_train') if k in d), None)
 
-def _parts(obj, what:str) -> tuple:
-    "(images uint8, labels or None, description, class names or None) of one data object."
+def _parts(obj, what:str, size:int|None=None) -> tuple:
+    "(images uint8 (at side `size` if given), labels or None, description, class names or None) of one data object."
     names = None
     if isinstance(obj, (str, Path)):
         p = Path(obj).expanduser()
         if p.is_dir():
-            x, y, classes = load_image_folder(p); return x, y, f'folder {str(p)!r}', classes
+            x, y, classes = load_image_folder(p, size); return x, y, f'folder {str(p)!r}', classes
         if p.suffix != '.npz':
             raise FskdError(f"{what} {str(obj)!r} is neither a folder of images (root/<class>/<image>), an .npz, nor a built-in dataset "
                             f"({', '.join(DATASETS)})")
@@ -358,7 +423,7 @@ def _parts(obj, what:str) -> tuple:
         elif hasattr(obj, 'shape'): x, y = obj, None
         else: raise FskdError(f"{what} must be a folder, an .npz, (images, labels), a torch Dataset or a dataset name; got {type(obj).__name__}")
         src = f'tensors {list(getattr(x, "shape", []))}'
-    x = _to_uint8(x)
+    x = _resize(_to_uint8(x), size)
     if y is not None: y, named = _labels(y, what); names = named or names
     return x, y, src, names
 
@@ -374,32 +439,48 @@ def _match_classes(yt:torch.Tensor, tnames, names) -> torch.Tensor:
 def as_data(data, # your training images (see the table above)
             test=None, # your test images (None: hold out a seeded fifth of `data`)
             seed:int=0, # unused for the hold-out, which is the same for every seed
-            name:str|None=None) -> UserData:
-    "Your data as labelled train and test splits, with a registered `DatasetSpec` (resized to 32 × 32); test classes are matched to your data's by name."
-    x, y, src, classes = _parts(data, 'data')
-    if y is None: raise FskdError("your data has no labels: give (images, labels), an .npz with 'y', or an ImageFolder; the test set and the "
-                                  "few-shot subset need them")
-    if len(y) != len(x): raise FskdError(f"{len(x)} images but {len(y)} labels")
-    x = _resize(x); tsrc = None
+            name:str|None=None,
+            size:int|None=None) -> UserData: # the side every image is resized to (None: the data's own)
+    "Your data as train and test splits, at its own size and channels, with a registered `DatasetSpec`; labels optional; test classes matched to your data's by name."
+    x, y, src, classes = _parts(data, 'data', size)
+    if y is not None and len(y) != len(x): raise FskdError(f"{len(x)} images but {len(y)} labels")
+    side, tsrc, labelled = x.shape[-1], None, y is not None
+    if y is None: y = torch.full((len(x),), -1, dtype=torch.long)   # unlabelled: the teacher labels what a method sends it
     if test is not None:
-        xt, yt, tsrc, tclasses = _parts(test, 'test')
-        if yt is None: raise FskdError("your test set has no labels; give (images, labels)")
-        if len(yt) != len(xt): raise FskdError(f"your test set has {len(xt)} images but {len(yt)} labels")
-        yt, xt = _match_classes(yt, tclasses, classes), _resize(xt)
+        xt, yt, tsrc, tclasses = _parts(test, 'test', side)
+        if yt is not None and len(yt) != len(xt): raise FskdError(f"your test set has {len(xt)} images but {len(yt)} labels")
+        if yt is not None and labelled: yt = _match_classes(yt, tclasses, classes)
+        elif yt is not None: classes = tclasses   # unlabelled data, labelled test images: the test set names the classes
+        test_labelled = yt is not None
+        if yt is None: yt = torch.full((len(xt),), -1, dtype=torch.long)
         if xt.shape[1] != x.shape[1]: xt = xt.float().mean(1, keepdim=True).round().to(torch.uint8) if x.shape[1] == 1 else xt.expand(-1, 3, -1, -1).contiguous()
     else:
         g = torch.Generator().manual_seed(0); i = torch.randperm(len(x), generator=g); k = max(1, len(x) // 5)
         xt, yt, x, y = x[i[:k]], y[i[:k]], x[i[k:]], y[i[k:]]
-        tsrc = f'a seeded fifth of {src}'
-    if len(x) == 0 or len(yt) == 0: raise FskdError(f"your {'data' if len(x) == 0 else 'test set'} is empty: give at least one labelled image")
-    if len(y.unique()) < 2:
+        tsrc, test_labelled = f'a seeded fifth of {src}', labelled
+    if len(x) == 0 or len(yt) == 0: raise FskdError(f"your {'data' if len(x) == 0 else 'test set'} is empty: give at least one image")
+    if labelled and len(y.unique()) < 2:
         only = classes[int(y[0])] if classes is not None else int(y[0])
         raise FskdError(f"your data has images of one class only ({only!r}): a student learns to tell classes apart, so give images of at least "
-                        f"two (a folder per class: root/<class>/<image>)")
-    K = int(max(y.max(), yt.max())) + 1 if classes is None else len(classes)
+                        f"two (a folder per class: root/<class>/<image>), or give them without labels (a folder of images alone)")
+    K = len(classes) if classes is not None else int(max(y.max(), yt.max())) + 1 if labelled or test_labelled else 0   # 0: the teacher says
     xf = x.float() / 255
     mean, std = tuple(xf.mean((0, 2, 3)).tolist()), tuple(xf.std((0, 2, 3)).clamp_min(1e-3).tolist())
     key = name or 'user-' + hashlib.sha1(src.encode()).hexdigest()[:8]
-    spec = DatasetSpec(key, '', x.shape[1], 32, K, mean, std, '', {})
+    spec = DatasetSpec(key, '', x.shape[1], side, K, mean, std, '', {}, tuple(map(str, classes)) if classes is not None else ())
     register_dataset(spec)   # so that every `get_spec(name)` of the run finds it
-    return UserData(Split(x, y, key, K), Split(xt, yt, key, K), spec, src, tsrc)
+    return UserData(Split(x, y, key, K), Split(xt, yt, key, K), spec, src, tsrc, labelled, test_labelled)
+
+# %% ../nbs/12_sources.ipynb #d3bddf0c
+def read_images(files, # image files
+                size:int, channels:int) -> torch.Tensor:
+    "The images in `files` as uint8 [N, channels, size, size]: read at their real range (as `load_image_folder` reads them), grey or colour as asked, resized."
+    from PIL import Image
+    xs = []
+    for f in files:
+        try:
+            with Image.open(f) as im: im.load(); x = _pixels(im)
+        except Exception as e: raise FskdError(f"cannot read image {str(f)!r} ({type(e).__name__})") from None
+        x = x.float().mean(0, keepdim=True).round().to(torch.uint8) if channels == 1 and len(x) == 3 else x.expand(channels, -1, -1) if len(x) != channels else x
+        xs.append(_resize(x[None], size))
+    return torch.cat(xs) if xs else torch.zeros(0, channels, size, size, dtype=torch.uint8)

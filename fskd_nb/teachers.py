@@ -16,7 +16,7 @@ from .teacher import Teacher
 
 # %% auto #0
 __all__ = ['RECIPES', 'TEACHER_FORMAT', 'recipe', 'train_teacher', 'save_teacher', 'teacher_path', 'load_teacher_model',
-           'get_teacher']
+           'get_teacher', 'make_example']
 
 # %% ../nbs/11_teachers.ipynb #159a0f89
 _R = dict(epochs=60, bs=128, lr=1e-2, decay=(0.5, 0.75), gamma=0.1, pad=2, flip=False)  # lr ×gamma at `decay` fractions; pad-crop/flip augmentation
@@ -101,3 +101,37 @@ def get_teacher(name:str='lenet5-mnist', # teacher name or file
     t = Teacher(model, mode=mode, budget=budget, name=info['name'], n_classes=get_spec(info['dataset']).n_classes, **kw)
     t.info = info
     return t
+
+# %% ../nbs/11_teachers.ipynb #a2222ec3
+class _TintedFront(nn.Module):
+    "Colour images at any size → the brightest channel at 32 px → a grey 32-px teacher."
+    def __init__(self, net:nn.Module): super().__init__(); self.net = net
+    def forward(self, x): return self.net(F.interpolate(x.amax(1, keepdim=True), size=(32, 32), mode='bilinear', align_corners=False, antialias=True))
+
+def make_example(out, # the folder to write: teacher.ts, train/<class>/*.png, test/<class>/*.png
+                 shots:int=100, # training images per class
+                 test:int=100, # test images per class
+                 size:int=64, seed:int=0, root=None, # root: the Fashion-MNIST folder (default: `data_root()`)
+                 dataset:str='fashionmnist') -> dict:
+    "Write a practice teacher (TorchScript, colour `size`-px images in, logits out) and tinted colour images of `dataset`; returns what it wrote."
+    import warnings
+    from PIL import Image
+    from fskd_nb.data import few_shot
+    out, spec = Path(out), get_spec(dataset)
+    net, info = load_teacher_model(f'lenet5-{spec.name}')
+    front = _TintedFront(net.float().cpu().eval()).eval()
+    out.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter('ignore')   # torch's note on TorchScript's future: the file loads with torch.jit.load
+        ts = torch.jit.trace(front, torch.rand(2, 3, size, size)); tmp = out/'.teacher.ts.tmp'; torch.jit.save(ts, str(tmp)); tmp.replace(out/'teacher.ts')
+    # folders sort by name, and their order is the label order a teacher is asked in: '0-T-shirt-top', '1-Trouser', ... keep the teacher's order
+    g, names, n = torch.Generator().manual_seed(seed), [f"{i}-{c.replace('/', '-')}" for i, c in enumerate(spec.classes or range(spec.n_classes))], {}
+    for split, k in (('train', shots), ('test', test)):
+        sp = few_shot(load_split(spec.name, split, root), k, seed)
+        x = F.interpolate(sp.x.float(), size=(size, size), mode='bilinear', align_corners=False, antialias=True)
+        tint = torch.rand(len(x), 3, 1, 1, generator=g) * 0.7 + 0.3; tint = tint / tint.amax(1, keepdim=True)   # the brightest channel keeps the image
+        x = (x * tint).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+        for i, (a, y) in enumerate(zip(x, sp.y.tolist())):
+            d = out/split/names[y]; d.mkdir(parents=True, exist_ok=True); Image.fromarray(a).save(d/f'{i:05d}.png')
+        n[split] = len(x)
+    return dict(teacher=str(out/'teacher.ts'), teacher_acc=info['acc'], classes=names, size=size, **{f'{s}_images': v for s, v in n.items()})

@@ -33,6 +33,7 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     "Each test session gets its own fskd_nb cache, so tests never depend on (or write into) the user's cache."
     monkeypatch.setenv('FSKD_CACHE', str(tmp_path_factory.getbasetemp()/'fskd-cache'))
     monkeypatch.setenv('CI', '1')
+    monkeypatch.setenv('FSKD_EXPORT', os.environ.get('FSKD_EXPORT', 'ts'))   # ONNX files where a test asks for them (--export ts,onnx): each costs seconds
 
 @pytest.fixture(scope='module')
 def server():

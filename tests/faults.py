@@ -263,9 +263,9 @@ def test_by_name(d):
         for c in ('7', '9'): shutil.copytree(d/'png8'/c, d/'test_sub'/c)
     p = py(d, BYNAME); return Outcome("as_data('png8', test='test_sub')", p.returncode, p.stderr + p.stdout)
 
-@case('data', '--shots above a class of your data: the suggested --shots runs', 2, 'or fewer')
+@case('data', '--shots above a class of your data: the suggested --shots runs (without --shots, every image is used)', 2, 'or fewer')
 def shots_advice(d):
-    a = ['distill', 'standard-kd', '--data', 'png8', '--teacher', 'teacher.py:predict', *SMOKE, '--out', d/'o']
+    a = ['distill', 'standard-kd', '--data', 'png8', '--shots', '500', '--teacher', 'teacher.py:predict', *SMOKE, '--out', d/'o']
     p = fskd(d, *a); o = out(d, p, a)
     m = re.search(r'use --shots (\d+)', p.stderr)
     if m: o.advice = fskd(d, *a[:-2], '--shots', m.group(1), '--out', d/'o2').returncode == 0

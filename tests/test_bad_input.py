@@ -81,7 +81,7 @@ PY = [   # (a Python call, a fragment of the one-line message)
     ("distill('standard-kd', sample=True, config='smoke', epochs='ten')", "epochs='ten' is not a valid int"),
     ("distill('standard-kd', sample=True, config='smoke', alpah=.5)", "unknown setting 'alpah' for standard-kd (did you mean 'alpha'?)"),
     ("distill('standard-kd', teacher=lambda x: x, sample=True, config='smoke')", 'outputs'),
-    ("distill('standard-kd', data=torch.rand(5, 1, 28, 28), config='smoke')", 'labels'),
+    ("distill('standard-kd', data=torch.rand(5, 1, 28, 28), config='smoke')", 'give your own teacher'),   # images without labels are data; the built-in teachers do not know them
     ("distill('standard-kd', data=(torch.rand(5, 1, 28, 28), torch.arange(4)), config='smoke')", '5 images but 4 labels'),
     ("run_seeds(RunConfig(method='student-alone', sample=True, config='smoke'), seeds=(0, 0))", 'repeat a seed'),
     ("Teacher(LeNet5(), budget='10')", 'budget must be a whole number of images'),

@@ -49,7 +49,7 @@ def test_fewer_images_than_classes():
     with pytest.raises(FskdError, match='at least as many few-shot images as classes: got N = 5 for 10'):
         fb.fsbbt_pool(load_sample('train').x[:5], t, 10)
     assert t.ledger.charged == 0   # nothing spent
-    with pytest.raises(FskdError, match='shots must be at least 1'):
+    with pytest.raises(FskdError, match='shots=0 is out of range'):
         fb.FSBBT(RunConfig(method='fsbbt', config='smoke', sample=True, shots=0, progress=False)).run()
 
 def test_all_one_class_set_fails_before_spending_on_synthesis():

@@ -40,7 +40,7 @@ def test_numpy_teacher_and_user_tensors_from_python(mnist_bits, method, tmp_path
     t = Teacher(fn, mode='soft', outputs='probs', input=dict(size=28, channels=1, numpy=True), name='ridge-numpy')
     r = distill(method, teacher=t, data=(x, y), shots=20, config='smoke', mte_images=0, progress=False, out=str(tmp_path))
     assert r.dataset.startswith('user-') and r.teacher == 'ridge-numpy' and r.extra['n_test'] == 120   # a seeded fifth held out
-    assert r.config['data'] == 'tensors [600, 1, 28, 28]' and r.config['test_data'].startswith('a seeded fifth')
+    assert r.config['data'] == 'tensors [600, 1, 28, 28]' and r.config['test_source'].startswith('a seeded fifth')
     assert r.queries_total == t.ledger.charged and r.queries['distill'] == 200 and 0 <= r.acc_last <= 100
     assert load_result(tmp_path).config['teacher'] == 'ridge-numpy'
 
@@ -68,7 +68,7 @@ def test_torchscript_teacher_and_image_folder_from_the_cli(method, png_folder, l
     rc, out, err = cli('distill', method, '--teacher', lenet_files/'lenet.ts', '--data', png_folder, '--shots', 10, *SMOKE, '--out', tmp_path)
     assert rc == 0, err
     r = load_result(tmp_path)
-    assert r.teacher == 'lenet' and r.config['data'] == f"folder {str(png_folder)!r}" and r.extra['n_test'] == 60 and r.queries['distill'] == 100
+    assert r.teacher == 'lenet' and r.config['data'] == str(png_folder) and r.config['data_source'] == f"folder {str(png_folder)!r}" and r.extra['n_test'] == 60 and r.queries['distill'] == 100
     assert 0 <= r.acc_last <= 100 and r.agreement is not None
 
 @pytest.mark.parametrize('method', METHODS + ('zskt', 'kd3'))
@@ -143,7 +143,7 @@ def test_the_same_checks_from_python():
     with pytest.raises(Exception, match="did you mean 'alpha'"): distill('standard-kd', alpah=.5, sample=True, config='smoke')
     with pytest.raises(Exception, match="n_mix=2.5 is not a valid int"): distill('fsbbt', n_mix=2.5, sample=True, config='smoke')
     with pytest.raises(Exception, match="did you mean 'epochs'"): distill('fsbbt', epoch=3, sample=True, config='smoke')
-    with pytest.raises(Exception, match="must say what it returns"): distill('standard-kd', teacher=lambda x: x, sample=True, config='smoke')
+    with pytest.raises(Exception, match="say what it returns with --teacher-outputs"): distill('standard-kd', teacher=lambda x: x, sample=True, config='smoke')
     with pytest.raises(Exception, match="already a probability vector"):
         distill('standard-kd', teacher=Teacher(lambda x: torch.full((len(x), 10), .1), outputs='logits'), sample=True, config='smoke', shots=5)
 

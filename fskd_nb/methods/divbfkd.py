@@ -49,8 +49,9 @@ class GanGenerator(nn.Module):
     "DivBFKD's generator: z → base×8×8 → log2(size/8) up-blocks → C channels, sigmoid."
     def __init__(self, z_dim:int=100, out_ch:int=1, size:int=32, base:int=256):
         super().__init__()
-        n = int(math.log2(size // 8))
-        if 8 * 2 ** n != size: raise FskdError(f"image size must be 8·2^L (16, 32, 64...), got {size}")
+        n = int(math.log2(max(size // 8, 1)))
+        if size < 8 or 8 * 2 ** n != size: raise FskdError(f"DivBFKD's GAN makes images of 8·2^L px (16, 32, 64, 128, ...), not {size}: resize your images with --size 32, 64 or 128 "
+                                               f"(or use a student that takes 32-px images, e.g. lenet5_half)")
         self.z_dim, self.base = z_dim, base
         self.fc, self.bn = nn.Linear(z_dim, base * 64), nn.BatchNorm2d(base)
         chs = [base] + [base // 2 ** i for i in range(n)]
@@ -64,8 +65,9 @@ class Critic(nn.Module):
     def __init__(self, in_ch:int=1, size:int=32, base:int=256,
                  bn:bool=True): # BatchNorm from the 2nd block (the reference); False: none, as the WGAN-GP paper advises
         super().__init__()
-        n = int(math.log2(size // 8))
-        if 8 * 2 ** n != size: raise FskdError(f"image size must be 8·2^L (16, 32, 64...), got {size}")
+        n = int(math.log2(max(size // 8, 1)))
+        if size < 8 or 8 * 2 ** n != size: raise FskdError(f"DivBFKD's GAN makes images of 8·2^L px (16, 32, 64, 128, ...), not {size}: resize your images with --size 32, 64 or 128 "
+                                               f"(or use a student that takes 32-px images, e.g. lenet5_half)")
         chs = [in_ch] + [base // 2 ** (n - 1 - i) for i in range(n)]
         self.body = nn.Sequential(*[nn.Sequential(nn.Conv2d(a, b, 4, 2, 1), *([nn.BatchNorm2d(b)] if i and bn else []), nn.LeakyReLU(0.2))
                                     for i, (a, b) in enumerate(zip(chs, chs[1:]))])
@@ -391,10 +393,10 @@ class DivBFKD(Method):
     def fit(self) -> Fit:
         cfg, P, spec, dev, teacher, fs = self.cfg, self.p, self.spec, self.dev, self.teacher, self.data.fs
         set_seed(cfg.seed)
-        tt = self.tfm()                                                # [0,1] 32-px images → the networks' input
-        xr = ImageTfm(size=32)(fs.x.to(dev))                           # the generator's space: [0,1], 32 px
+        tt = self.tfm()                                                # [0,1] images at the student's side → the networks' input
+        xr = ImageTfm(size=tt.size)(fs.x.to(dev))                      # the generator's space: [0,1], the student's side (32 px for LeNet-5)
         p_real = teacher.label_set(xr, tt, 'distill')                  # step 0: once per real image
-        gan = DivGAN(xr, p_real, teacher, tt, None if P.unlabeled else fs.y, z_dim=P.z_dim, base=P.base, bs=P.gan_bs, n_critic=P.n_critic,
+        gan = DivGAN(xr, p_real, teacher, tt, None if P.unlabeled or not self.labelled else fs.y, z_dim=P.z_dim, base=P.base, bs=P.gan_bs, n_critic=P.n_critic,
                      lam_gp=P.lam_gp, opt=P.gan_opt, lr=P.gan_lr, q=P.q, mode=P.thr_mode, lo=P.lo, hi=P.hi, per_class=P.per_class,
                      select=P.select, critic_bn=P.critic_bn, seed=cfg.seed, device=dev, cbs=self.cbs)
         st = self.restore('gan')                                         # a resumed run: the GAN as its last checkpoint left it

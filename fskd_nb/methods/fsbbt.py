@@ -52,19 +52,22 @@ def _mlp(*dims, last=None):
     return nn.Sequential(*layers, *([last] if last else []))
 
 class CVAE(nn.Module):
-    "FS-BBT's conditional VAE: MLP for grey images, conv (5 up-layers to 32 px) for RGB."
+    "FS-BBT's conditional VAE: MLP for grey images, conv for RGB (log2(side) down- and up-layers: 5 for 32 px; square sides 8 to 256 px, powers of 2)."
     def __init__(self, shape=(1, 28, 28), # image shape C,H,W
                  n_classes:int=10, latent:int=2):
         super().__init__()
         self.shape, self.k, self.latent, C, H, W = tuple(shape), n_classes, latent, *shape
         self.conv = C == 3
         if self.conv:
-            if (H, W) != (32, 32): raise FskdError(f"the RGB CVAE is built for 3x32x32 images, got {tuple(shape)}")
+            n = int(math.log2(H)) if H >= 1 else 0
+            if H != W or H != 2 ** n or not 8 <= H <= 256:
+                raise FskdError(f"FS-BBT's colour CVAE makes square images of 8 to 256 px, a power of 2 (32, 64, 128, ...), not {H}×{W}: "
+                                f"resize your images with --size 32, 64 or 128")
             self.cond = nn.Linear(n_classes, H * W)
-            chs = (4, 32, 64, 128, 256, 512)
+            chs = (4,) + tuple(min(32 * 2 ** i, 512) for i in range(n))   # 32 px: 4, 32, 64, 128, 256, 512
             self.enc = nn.Sequential(*[m for a, b in zip(chs, chs[1:]) for m in (nn.Conv2d(a, b, 4, 2, 1), nn.ReLU())], nn.Flatten(),
                                      nn.Linear(512, 32), nn.ReLU(), nn.Linear(32, 16), nn.ReLU(), nn.Linear(16, 2 * latent))
-            up = (512, 256, 128, 64, 32)
+            up = chs[:0:-1]
             self.dec = nn.Sequential(_mlp(latent + n_classes, 16, 32, 512), nn.ReLU(), nn.Unflatten(1, (512, 1, 1)),
                                      *[m for a, b in zip(up, up[1:]) for m in (nn.ConvTranspose2d(a, b, 4, 2, 1), nn.ReLU())],
                                      nn.ConvTranspose2d(32, 3, 4, 2, 1), nn.Sigmoid())

@@ -183,6 +183,9 @@ class KD3Net(nn.Module):
                  mix_layer:str|None=None, # stage whose output MixDistribution perturbs (None: no perturbed pass)
                  mix_alpha:float=.1): # λ ~ Beta(α, α)
         super().__init__()
+        if not (callable(getattr(student, 'forward_features', None)) and isinstance(getattr(student, 'head', None), nn.Linear)):
+            raise FskdError(f"KD^3's feature terms read the student's penultimate features: {type(student).__name__} needs forward_features(x) and a "
+                            f"linear classifier `head` (fskd_nb's models have both); use one of them (e.g. --student resnet20), or add those two to yours")
         self.student, self.mix_alpha, self._mixing = student, mix_alpha, False
         s_dim = student.head.in_features
         self.proj = nn.Linear(s_dim, t_dim) if s_dim != t_dim else nn.Identity()
@@ -359,7 +362,7 @@ class KD3(Method):
             xf = torch.cat([tfm(b.to(dev)) for b in pool.x.split(1000)])
         self.notify('after_synthesis', synth=_Labelled(pool.x, tl.softmax(1)))   # dashboards: the pool with the teacher's labels
         set_seed(cfg.seed)
-        student = get_model(cfg.student, spec.n_classes, spec.channels).to(dev)
+        student = self.make_student().to(dev)
         t_head = teacher.module.head
         if P.cls == 'align' and P.align and student.head.weight.shape != t_head.weight.shape:
             raise FskdError(f"cls='align' needs classifiers of the same shape; the student's is {tuple(student.head.weight.shape)}, "

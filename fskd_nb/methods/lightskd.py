@@ -161,17 +161,17 @@ LIGHTSKD_PRESETS = {
                   augment=ByDataset(cifar10='rrc', cifar100='rrc', default='standard'))}
 LIGHTSKD_PRESETS['lesson'] = dict(_COMMON, n_train=1000, epochs=20, bs=128, lr=.1, student='resnet8', eval_every=10)   # 100 images per class: ~25 s a run
 
-def _train_tfm(dataset:str, arch:str, augment:str):
-    "The training transform: 'standard' (the dataset's), 'crop' (pad 4, random 32-px crop, flip), 'rrc' (RandomResizedCrop(0.08, 1) + flip) or 'none'."
+def _train_tfm(dataset:str, arch:str, augment:str, size:int|None=None):
+    "The training transform at the student's side `size`: 'standard' (the dataset's), 'crop' (pad 4, random crop, flip), 'rrc' (RandomResizedCrop(0.08, 1) + flip) or 'none'."
     if augment not in _AUGMENTS: raise FskdError(f"augment must be one of {', '.join(map(repr, _AUGMENTS))}, not {augment!r}")
-    if augment == 'crop': return replace(input_tfm(dataset, arch, augment=False), pad=4, flip=True)
-    if augment == 'rrc': return replace(input_tfm(dataset, arch, augment=False), rrc=(.08, 1.), flip=True)
-    return input_tfm(dataset, arch, augment=augment == 'standard')
+    if augment == 'crop': return replace(input_tfm(dataset, arch, augment=False, size=size), pad=4, flip=True)
+    if augment == 'rrc': return replace(input_tfm(dataset, arch, augment=False, size=size), rrc=(.08, 1.), flip=True)
+    return input_tfm(dataset, arch, augment=augment == 'standard', size=size)
 
 class LightSKD(Method):
     "LightSKD: self-distillation with DRG (the adapter on h2 teaches the output) and DSR (the previous batch's sorted logits); no teacher."
     name, title, access, loss, Config = 'lightskd', 'LightSKD', 'none', 'fskd_nb.methods.lightskd.SelfDistill.loss', LightSKDConfig
-    presets, uses_shots, live = LIGHTSKD_PRESETS, False, True
+    presets, uses_shots, live, needs_labels = LIGHTSKD_PRESETS, False, True, True
     draws = property(lambda self: bool(self.p.n_train))   # a balanced subset of the training split
     durations = dict(smoke='~17 s', lesson='~25 s', small='~10 min', paper='CIFAR-100, 200 epochs of ResNet-18: a GPU job')
     rows = (('baseline (CE)', 'lightskd', dict(drg=False, dsr=False)),   # the ablation: each term alone, then both
@@ -194,11 +194,11 @@ class LightSKD(Method):
         cfg, P, spec, dev, train, test = self.cfg, self.p, self.spec, self.dev, self.data.train, self.data.test
         aux = P.drg if P.aux is None else P.aux
         tfm = self.tfm()
-        dl = DeviceLoader(train.x, train.y, bs=cfg.bs, shuffle=True, drop_last=True, tfm=_train_tfm(spec.name, cfg.student, P.augment), device=dev, seed=cfg.seed)
+        dl = DeviceLoader(train.x, train.y, bs=cfg.bs, shuffle=True, drop_last=True, tfm=_train_tfm(spec.name, cfg.student, P.augment, self.side()), device=dev, seed=cfg.seed)
         if len(dl) == 0: raise FskdError(f"{len(train)} training images make no full batch of {cfg.bs}; lower --bs")
         tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=tfm, device=dev)   # the whole test set (the reference drops its last batch)
         set_seed(cfg.seed)
-        net = LightSKDNet(get_model(cfg.student, spec.n_classes, spec.channels), spec.n_classes, tfm(train.x[:2].to(dev)), adapter=aux).to(dev)
+        net = LightSKDNet(self.make_student(), spec.n_classes, tfm(train.x[:2].to(dev)), adapter=aux).to(dev)
         skd = SelfDistill(net, P.drg, P.dsr, P.T, P.alpha, P.beta, self.cbs)
         acc = TestAccuracy(tdl, every=cfg.eval_every)
         with Timer(cfg.device) as ts:

@@ -9,7 +9,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from dataclasses import dataclass
 from ..core import FskdError, RunResult, Timer, set_seed, default_device, progress_bar
 from ..data import get_spec, DeviceLoader, input_tfm, random_crop
-from ..models import get_model, Activations
+from ..models import get_model, Activations, stages_of
 from ..teacher import Teacher
 from ..losses import kd_kl, kl_terms, attention_transfer
 from ..metrics import predict, accuracy
@@ -108,18 +108,25 @@ def plot_toy(teacher:nn.Module, student:nn.Module, points=None, x=None, y=None, 
 
 # %% ../../nbs/17_methods.zskt.ipynb #3af1f0ec
 class Generator(nn.Module):
-    "ZSKT's generator: z → C·8·8 → two ×2 up-blocks → conv → BN(out_ch), output 32×32."
+    "ZSKT's generator: z → C·8·8 → ×2 up-blocks (two for 32 px) → conv → BN(out_ch), output size×size."
     def __init__(self, z_dim:int=100, width:int=128, out_ch:int=3,
-                 box=None): # (lo, hi), each [out_ch]: a sigmoid onto this range per channel (None: unbounded, the paper's)
+                 box=None, # (lo, hi), each [out_ch]: a sigmoid onto this range per channel (None: unbounded, the paper's)
+                 size:int=32): # the side of its images: 8·2^L with L ≥ 1 (16, 32, 64, 128, ...)
         super().__init__()
+        n = int(math.log2(max(size // 8, 1)))
+        if size < 16 or 8 * 2 ** n != size:
+            raise FskdError(f"ZSKT's generator makes images of 8·2^L px (16, 32, 64, 128, ...), not {size}: choose a student side with --size 32, 64 or 128")
         self.z_dim = z_dim
         self.box = None if box is None else nn.Buffer(torch.stack([torch.as_tensor(v, dtype=torch.float).view(-1, 1, 1) for v in box]))
         self.fc, self.bn0 = nn.Linear(z_dim, width*8*8), nn.BatchNorm2d(width)
         up = lambda ci, co: nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(ci, co, 3, 1, 1), nn.BatchNorm2d(co), nn.LeakyReLU(0.2))
-        self.up1, self.up2 = up(width, width), up(width, width // 2)
+        for i in range(1, n + 1): setattr(self, f'up{i}', up(width, width // 2 if i == n else width))   # 32 px: up1, up2
+        self.n_up = n
         self.out = nn.Sequential(nn.Conv2d(width // 2, out_ch, 3, 1, 1), nn.BatchNorm2d(out_ch, affine=True))
     def forward(self, z):
-        x = self.out(self.up2(self.up1(self.bn0(self.fc(z).view(len(z), -1, 8, 8)))))
+        x = self.bn0(self.fc(z).view(len(z), -1, 8, 8))
+        for i in range(1, self.n_up + 1): x = getattr(self, f'up{i}')(x)
+        x = self.out(x)
         return x if self.box is None else self.box[0] + (self.box[1] - self.box[0]) * torch.sigmoid(x)
 
 def pixel_box(tfm, channels:int) -> tuple:
@@ -225,9 +232,9 @@ ZSKT_PRESETS = {'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_batches=5, widt
                               student='wrn_16_1', teacher_arch='wrn_40_2')}
 ZSKT_PRESETS['lesson'] = dict(_COMMON, **MTE_PRESETS['lesson'], n_batches=120, width=64, eval_batches=40)   # ~30 s a run on MNIST: accuracy climbing, far from done
 
-def _layers(model) -> list:
+def _layers(model, whose:str='student') -> list:
     "The activations attention transfer compares: LeNet's conv1/conv2, a WRN's three groups."
-    return ['conv1', 'conv2'] if type(model).__name__ == 'LeNet5' else list(model.stages)
+    return ['conv1', 'conv2'] if type(model).__name__ == 'LeNet5' else stages_of(model, 'ZSKT (attention transfer)', whose=whose)
 
 # %% ../../nbs/17_methods.zskt.ipynb #6d05c171
 class ZSKT(Method):
@@ -243,13 +250,13 @@ class ZSKT(Method):
         cfg, P, spec, dev, teacher = self.cfg, self.p, self.spec, self.dev, self.teacher
         set_seed(cfg.seed)
         cl = dict(memory_format=torch.channels_last)   # faster convolutions for G on CPU and for every net on CUDA
-        student = get_model(cfg.student, spec.n_classes, spec.channels).to(dev, **(cl if dev.type == 'cuda' else {}))
+        student = self.make_student().to(dev, **(cl if dev.type == 'cuda' else {}))
         if dev.type == 'cuda': teacher.module.to(**cl)
-        G = Generator(P.z_dim, P.width, spec.channels, pixel_box(self.tfm(), spec.channels) if P.box else None).to(dev, **cl)
+        G = Generator(P.z_dim, P.width, spec.channels, pixel_box(self.tfm(), spec.channels) if P.box else None, self.side()).to(dev, **cl)
         optG, optS = torch.optim.Adam(G.parameters(), P.lr_g), torch.optim.Adam(student.parameters(), P.lr_s)
         n = P.n_batches or (50_000 if spec.name == 'svhn' else 80_000)   # the run settles it: in the result's params
         schG, schS = (torch.optim.lr_scheduler.CosineAnnealingLR(o, n) for o in (optG, optS))
-        ls, lt = list(P.layers or _layers(student)), list(P.layers or _layers(teacher.model))
+        ls, lt = list(P.layers or _layers(student)), list(P.layers or _layers(teacher.model, 'teacher'))
         tdl = DeviceLoader(self.data.test.x, self.data.test.y, bs=1000, tfm=self.tfm(), device=dev)
         zt = torch.randn(P.tally, P.z_dim, generator=torch.Generator().manual_seed(0)).to(dev) if P.tally else None   # own RNG: training unchanged
         mem = PseudoMemory(P.memory) if P.memory else None
