@@ -601,7 +601,11 @@ def finish(self:Method, timer:Timer, fit:Fit) -> RunResult:
 def save_student(self:Method, student:nn.Module, r:RunResult, fit:Fit) -> dict:
     "Write the shipped student (`export_student`), its model card `student.json` and the training's `metrics.csv` into `cfg.out`; returns the card."
     cfg, out, spec, tf = self.cfg, Path(self.cfg.out), self.spec, self.tfm()
-    files = {'pt': 'student.pt', **export_student(student, out, tf.size, spec.channels, tf.mean, tf.std, export_formats(cfg.export))}
+    try: files = {'pt': 'student.pt', **export_student(student, out, tf.size, spec.channels, tf.mean, tf.std, export_formats(cfg.export))}
+    except Exception as e:   # a student the exporters cannot trace: the run and its weights are kept all the same
+        files = {'pt': 'student.pt'}
+        warnings.warn(f"the student could not be exported ({type(e).__name__}: {str(e)[:200]}); its weights are in {out/'student.pt'}; "
+                      f"try another format: fskd export {out} --format pt2 (or ts, onnx)")
     metric = r.extra.get('metric', 'accuracy')
     card = dict(format=STUDENT_CARD, architecture=cfg.student, n_classes=spec.n_classes, classes=list(spec.classes) or [str(i) for i in range(spec.n_classes)],
                 input=dict(size=tf.size, channels=spec.channels, pixels='float32 [B, C, H, W] in [0, 1]', mean=tf.mean, std=tf.std),
