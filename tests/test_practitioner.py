@@ -164,3 +164,14 @@ def test_metrics_csv_and_tensorboard(colour64, tmp_path):
     m = pd.read_csv(tmp_path/'metrics.csv')
     assert len(m) == 2 and {'epoch', 'acc'} <= set(m.columns)
     assert any((tmp_path/'tensorboard').glob('events.out.tfevents.*'))
+
+def test_a_student_that_cannot_be_exported_keeps_its_run(colour64, tmp_path, monkeypatch):
+    import fskd_nb.method
+    from fskd_nb.run import distill
+    def refuse(*a, **k): raise RuntimeError('cannot trace this')
+    monkeypatch.setattr(fskd_nb.method, 'export_student', refuse)
+    with pytest.warns(UserWarning, match='could not be exported'):
+        r = distill('standard-kd', teacher=str(colour64/'teacher.ts'), data=str(colour64/'train'), student='lenet5_half', config='smoke',
+                    mte_images=0, progress=False, out=str(tmp_path))
+    card = json.loads((tmp_path/'student.json').read_text())
+    assert card['files'] == {'pt': 'student.pt'} and (tmp_path/'result.json').is_file() and r.model is not None
