@@ -14,7 +14,7 @@ from .settings import RunConfig, MethodConfig, ByDataset, MODES, RUN_FIELDS, bui
 from .core import (RunResult, load_result, Timer, set_seed, default_device, ensure_dir, atomic_torch_save, atomic_write,
                           folder_lock, set_aside)
 from .data import Split, DatasetSpec, load_split, load_sample, few_shot, get_spec, DeviceLoader, input_tfm, register_dataset
-from .models import get_model, build_student, input_size, export_student, export_formats, STUDENT_CARD
+from .models import get_model, build_student, input_size, export_student, export_formats, require_exporters, STUDENT_CARD
 from .teacher import Teacher, TeacherInput, AccessError, QueryBudgetExceeded
 from .learner import Learner, sgd, MixedPrecision, ChannelsLast, notify
 from .metrics import TestAccuracy, evaluate
@@ -47,11 +47,7 @@ def check_run(cfg:RunConfig) -> RunConfig:
     if cfg.log == 'tensorboard':
         import importlib.util
         if importlib.util.find_spec('tensorboard') is None: raise ConfigError("log='tensorboard' needs tensorboard: pip install tensorboard (or drop --log: metrics.csv is always written)")
-    fs = export_formats(cfg.export)   # an unknown format, or ONNX without its exporter, is an error now, not after the run
-    if 'onnx' in fs:
-        import importlib.util
-        if not (importlib.util.find_spec('onnx') and importlib.util.find_spec('onnxscript')):
-            raise ConfigError('--export onnx needs onnx and onnxscript: pip install "fskd_nb[export]" (or drop onnx from --export)')
+    require_exporters(export_formats(cfg.export))   # an unknown format, or ONNX without its exporter, is an error now, not after the run
     return check_rules(cfg)
 
 # %% ../nbs/15_method.ipynb #me000002

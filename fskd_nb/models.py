@@ -13,7 +13,8 @@ from .core import FskdError, import_object
 # %% auto #0
 __all__ = ['MODELS', 'EXPORTS', 'STUDENT_CARD', 'LeNet5', 'AlexNet', 'BasicBlock', 'ResNet', 'resnet_cifar', 'resnet18',
            'resnet34', 'WideBlock', 'WideResNet', 'get_model', 'with_channels', 'torchvision_names', 'build_student',
-           'stages_of', 'input_size', 'Deployed', 'export_formats', 'export_student', 'Activations']
+           'stages_of', 'input_size', 'Deployed', 'export_formats', 'require_exporters', 'export_student',
+           'Activations']
 
 # %% ../nbs/05_models.ipynb #c963daa5
 class LeNet5(nn.Module):
@@ -242,6 +243,12 @@ def export_formats(v:str|None='auto') -> tuple:
     if bad: raise FskdError(f"unknown export format {bad[0]!r}: choose from {', '.join(EXPORTS)} (comma-separated), or none")
     return fs
 
+def require_exporters(formats):
+    "A one-line error when a format in `formats` needs a package that is not installed (ONNX: onnx and onnxscript)."
+    import importlib.util
+    if 'onnx' in formats and not (importlib.util.find_spec('onnx') and importlib.util.find_spec('onnxscript')):
+        raise FskdError('exporting to ONNX needs onnx and onnxscript: pip install "fskd_nb[export]" (or drop onnx from --export)')
+
 def export_student(model:nn.Module, # the trained student
                    out, # the folder the files go to
                    size:int, channels:int, # the images it takes
@@ -251,13 +258,10 @@ def export_student(model:nn.Module, # the trained student
     import os, warnings, tempfile
     from pathlib import Path
     out, dep = Path(out), Deployed(copy.deepcopy(model).float().cpu().eval(), channels, mean, std).eval()
+    require_exporters(formats)
     x, done = torch.rand(2, channels, size, size), {}
     batch = {0: torch.export.Dim('batch', min=1)}
     for f in formats:
-        if f == 'onnx':
-            import importlib.util
-            if not (importlib.util.find_spec('onnx') and importlib.util.find_spec('onnxscript')):
-                raise FskdError('exporting to ONNX needs onnx and onnxscript: pip install "fskd_nb[export]" (or pip install onnx onnxscript)')
         fd, tmp = tempfile.mkstemp(dir=out, prefix=f'.student.{f}.', suffix='.tmp'); os.close(fd)
         try:
             with warnings.catch_warnings(), torch.no_grad():
