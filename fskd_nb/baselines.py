@@ -5,13 +5,14 @@
 # %% ../nbs/16_baselines.ipynb #62aa79d2
 from __future__ import annotations
 from dataclasses import dataclass
+import torch
 import torch.nn.functional as F
 from .losses import hinton_kd
 from .settings import MethodConfig, MTE_PRESETS, param
 from .method import Method
 
 # %% auto #0
-__all__ = ['StudentAlone', 'StandardKDConfig', 'StandardKD', 'StudentFull']
+__all__ = ['StudentAlone', 'StandardKDConfig', 'standard_kd_budget', 'StandardKD', 'StudentFull']
 
 # %% ../nbs/16_baselines.ipynb #2bd1ce9b
 _BASE = {k: dict(MTE_PRESETS[k], epochs=e, lr=1e-2) for k, e in (('smoke', 2), ('small', 30), ('paper', 100))}
@@ -30,17 +31,28 @@ class StudentAlone(Method):
 class StandardKDConfig(MethodConfig):
     alpha: float = param(0.9, lo=0, hi=1)  # weight of the KD term (1 - alpha: the labels' cross-entropy)
     T: float = param(1., gt=0)  # softmax temperature
+    n_query: int|None = param(None, lo=0)  # how many of the images the teacher is asked about (a seeded draw); the others learn from their label alone; None: all
+
+def standard_kd_budget(B:int, N:int, K:int, p:StandardKDConfig, cfg) -> dict:
+    "Standard-KD's budget rule: one query per real image, so it buys min(B, N) answers; a budget above N is left unspent."
+    return dict(n_query=min(B, N))
 
 class StandardKD(Method):
     "Hinton KD on the N few-shot images; the black-box teacher is queried once per image (phase distill)."
     name, title, access, loss, Config = 'standard-kd', 'Standard-KD', 'label', 'fskd_nb.losses.hinton_kd', StandardKDConfig
     mode, presets, durations = 'soft', _BASE, dict(small='~30 s', paper='~1 min + ~3 min for the MTE', lesson='~3 s (N = 100)')
+    budget_rule = staticmethod(standard_kd_budget)
     def fit(self):
-        fs = self.data.fs
-        p = self.teacher.label_set(fs.x, self.tfm(), 'distill', 1000, self.dev)
-        a, T = self.p.alpha, self.p.T
+        fs, P = self.data.fs, self.p
+        x, n = fs.x, len(fs.x) if P.n_query is None else min(P.n_query, len(fs.x))
+        i = torch.randperm(len(x), generator=torch.Generator().manual_seed(self.cfg.data_seed))[:n].sort().values if n < len(x) else None
+        p = self.teacher.label_set(x if i is None else x[i], self.tfm(), 'distill', 1000, self.dev)
         y = fs.y if self.labelled else p.argmax(1)   # images without labels: the teacher's top class stands in for the label
-        return self.train_student(fs.x, (p, y), lambda s, pt, y: hinton_kd(s, pt, y, a, T))
+        if i is not None:   # the images not asked about: their label's one-hot stands in for the answer (unlabelled ones are left out)
+            if self.labelled: p = F.one_hot(fs.y, p.shape[1]).float().to(p.device).index_put_((i.to(p.device),), p)
+            else: x = x[i]
+        a, T = P.alpha, P.T
+        return self.train_student(x, (p, y), lambda s, pt, y: hinton_kd(s, pt, y, a, T))
 
 # %% ../nbs/16_baselines.ipynb #86ae884d
 class StudentFull(Method):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_method.ipynb #r0000002
 from __future__ import annotations
-import json, shutil, traceback, typing, warnings
+import json, math, shutil, traceback, typing, warnings
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
@@ -25,7 +25,8 @@ from . import dist
 
 # %% auto #0
 __all__ = ['ACCESS', 'REMOTE_MTE_IMAGES', 'DEFAULT_SHOTS', 'VOLATILE', 'RUN_FILES', 'check_run', 'resolve', 'RunData', 'draw',
-           'Fit', 'Method', 'differing', 'run_files', 'saved_config', 'finished', 'is_remote', 'write_tensorboard']
+           'Fit', 'Method', 'differing', 'run_files', 'saved_config', 'finished', 'BudgetTooSmall', 'is_remote',
+           'write_tensorboard']
 
 # %% ../nbs/15_method.ipynb #r0000017
 ACCESS = ('none',) + MODES   # what a method may need, from no teacher at all to white-box
@@ -140,6 +141,7 @@ class Method(Stages):
     needs_labels = False  # learns from the real images' labels (Student-Alone): refused on unlabelled data
     live = False  # raises its run's events to callbacks, so a dashboard can watch it
     controls = ()  # settings a dashboard may move while the run trains (DivBFKD: 'q'); the config keeps what was asked, the result what ran
+    budget_rule = None  # how it spends a query budget (`spend`): (budget, real images N, classes K, its `Config`, the `RunConfig`) → the settings that spend at most it; None: it spends none
     draw_panel = None  # its own dashboard panel: the state `live_state` hands the dashboard → PNG bytes (None: no panel of its own)
 
     def __init__(self, cfg:RunConfig|None=None, # the run's config (default: this method's defaults)
@@ -295,10 +297,12 @@ def run_stages(self:Method) -> tuple:
             self.data = self.label_test(self.load_data())
             if len(self.data.test) == 0: raise ConfigError("the test split is empty: give a test set with at least one labelled image")
             self.teacher_probe = self.probe_teacher() if not self.test_by_teacher else None; check_stop()
+            if self.cfg.spend: self.spend_budget()
             self.notify('before_run', teacher=self.teacher, cfg=self.cfg, test=self.data.test, tfm=self.tfm())
             try: fit = self.fit()
             except QueryBudgetExceeded as e: raise QueryBudgetExceeded(self.stage_failed(e)) from None
             if not isinstance(fit, Fit): raise TypeError(f"{type(self).__name__}.fit() must return a Fit (what it trained), not {type(fit).__name__}")
+            if self.cfg.spend: fit = fit.add(spend=self.spent)
         return (self.finish(t, fit) if not dist.shared() else self.finish_main(t, fit)), fit
     finally:   # whatever happens, the answers bought so far are kept for a resume
         if hasattr(rec, 'flush'): rec.flush()
@@ -346,6 +350,19 @@ def finish_main(self:Method, timer:Timer, fit:Fit) -> RunResult:
     r, err = dist.broadcast((r, err))
     if err is not None: raise err
     return r
+
+# %% ../nbs/15_method.ipynb #f36d48f8
+class BudgetTooSmall(ConfigError): "The query budget cannot pay for what a method must buy first (its real images' labels, one pseudo-batch)."
+
+@patch
+def spend_budget(self:Method) -> dict:
+    "Size this run to `cfg.budget` by the method's `budget_rule` (`N`: the real images it may use); the method's settings become the rule's. Returns what the rule set."
+    M, cfg, fs = type(self), self.cfg, self.data.fs
+    new = M.budget_rule(cfg.budget, len(fs.x) if fs is not None else 0, self.spec.n_classes, self.p, cfg) if M.budget_rule else {}
+    run = {k: v for k, v in new.items() if k in RUN_FIELDS}   # a shared setting the rule sizes (ZSKT's batch)
+    self.p = build_config(M.Config, {**asdict(self.p), **{k: v for k, v in new.items() if k not in run}}, M.name)
+    self.cfg, self.spent = replace(cfg, **run), dict(new)
+    return new
 
 # %% ../nbs/15_method.ipynb #me000009
 @patch
@@ -542,11 +559,23 @@ def train_student(self:Method, x:torch.Tensor, targets:tuple, loss_func, cbs=(),
     student = self.make_student()
     dl = DeviceLoader(x, *targets, bs=cfg.bs, shuffle=True, tfm=self.tfm(augment), device=dev, seed=cfg.seed)
     tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=self.tfm(), device=dev)
-    acc = TestAccuracy(tdl, every=cfg.eval_every)
+    epochs = self.epochs_for(len(x))
+    acc = TestAccuracy(tdl, every=self.eval_every_for(epochs))
     cbs = [acc, MixedPrecision(), ChannelsLast(), *cbs]  # bf16 autocast + channels_last on CUDA; no-ops on CPU
     L = Learner(student, dl, loss_func, opt_func or sgd(cfg.lr), sched_func, cbs=cbs, device=dev, progress=cfg.progress)
-    self.fit_learner(L, cfg.epochs)
-    return Fit.measured(student, acc, L.rows)
+    self.fit_learner(L, epochs)
+    return Fit.measured(student, acc, L.rows, extra=dict(epochs=epochs) if cfg.steps else {})
+
+@patch
+def epochs_for(self:Method, n:int) -> int:
+    "The student's epochs over a set of `n` images: `cfg.steps` optimiser steps of `cfg.bs` images (at least one epoch), else `cfg.epochs`."
+    cfg = self.cfg
+    return max(1, round(cfg.steps * cfg.bs / max(n, 1))) if cfg.steps else cfg.epochs
+
+@patch
+def eval_every_for(self:Method, epochs:int) -> int:
+    "Epochs between test evaluations: `cfg.eval_every`; with `steps`, at least a tenth of the `epochs` (about ten evaluations, whatever the set's size)."
+    return max(self.cfg.eval_every, math.ceil(epochs / 10)) if self.cfg.steps else self.cfg.eval_every
 
 # %% ../nbs/15_method.ipynb #me000017
 @patch

@@ -206,6 +206,8 @@ class RunConfig:
     draw_seed: int|None = param(None, lo=0, hi=2**32 - 1, metavar='S')  # seed of the data draws (the few-shot images, a subset, a web pool, your data's held-out fifth); None: each run's own seed
     budget: int|None = param(None, lo=0)  # max teacher queries charged to the method; None: unlimited
     cap: int|None = param(None, lo=0)  # hard cap on every image sent to the teacher in any phase, evaluation and MTE included; None: none
+    spend: bool = False  # size the method's queries to spend the budget (its budget rule: the pool, the GAN's queries, the pseudo-batches, the web pool), instead of the preset's sizes
+    steps: int|None = param(None, lo=1)  # the student's optimiser steps, whatever the size of the set it trains on: its epochs follow (methods that train on a set: Student-Alone, Standard-KD, FS-BBT, DivBFKD, KD^3); None: epochs
     config: str = 'small'  # preset: smoke (seconds), small (minutes on a laptop CPU), paper (the papers' settings), lesson (where a method has one)
     epochs: int|None = param(None, lo=1)  # training epochs; None: the preset's
     bs: int|None = param(None, lo=1)  # batch size; None: the preset's, else 128
@@ -236,6 +238,7 @@ class RunConfig:
                     why='resume continues the run in out, overwrite replaces it: give one of them')
     _mte = rule('mte_k', 'mte_steps', test=lambda c: c.mte_k <= c.mte_steps, why='the MTE averages the first mte_k of the mte_steps steps it records: mte_k must not exceed mte_steps')
     _draw = rule('shots', 'n', test=lambda c: False, why='shots draws images per class, n draws images in all: give one of them')
+    _spend = rule('spend', test=lambda c: not c.spend or c.budget is not None, why='spend sizes the method to the query budget: give budget (--budget B) too')
     _test = rule('test_data', test=lambda c: c.data is not None, why='a test set goes with your own data: give data (--data) too, or drop test_data (--test-data)')
 
     @property

@@ -15,12 +15,13 @@ from ..losses import soft_ce
 from ..basics import patch
 from ..panels import panel_fig, panel_png
 from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param, rule
-from ..method import Method, Fit
+from ..method import Method, Fit, BudgetTooSmall
 from ..dist import ddp, shard, gather, world, is_main
 
 # %% auto #0
 __all__ = ['DIVBFKD_PRESETS', 'ABLATION', 'adaptive_thresholds', 'GanGenerator', 'Critic', 'gradient_penalty', 'DivGAN',
-           'SynthSet', 'synth_set', 'plot_selection', 'show_synth', 'DivBFKDConfig', 'DivBFKD', 'draw_divbfkd_panel']
+           'SynthSet', 'synth_set', 'plot_selection', 'show_synth', 'DivBFKDConfig', 'divbfkd_budget', 'DivBFKD',
+           'draw_divbfkd_panel']
 
 # %% ../../nbs/19_methods.divbfkd.ipynb #87dc38b3
 def adaptive_thresholds(p:torch.Tensor, # the teacher's probabilities on the N real images [N,K]
@@ -245,6 +246,7 @@ def synth_set(G:nn.Module, teacher:Teacher, m:int, n_classes:int, tfm=None, # ge
               *, balance:bool=True, # rejection sampling on the teacher's argmax: m/K per class
               chunk:int=1000, # images per generator batch and teacher query (4·B in the paper)
               max_factor:float=20., # stop after max_factor·m queries (a class G never makes)
+              max_queries:int|None=None, # spend exactly this many queries instead (the set keeps at most m/K per class of them; no warning when short)
               gen:torch.Generator|None=None, progress:bool|None=False) -> SynthSet:
     "Generate, label once and (with `balance`) keep m/K images per teacher class."
     tfm, dev = tfm or (lambda x: x), next(G.parameters()).device
@@ -253,20 +255,24 @@ def synth_set(G:nn.Module, teacher:Teacher, m:int, n_classes:int, tfm=None, # ge
     need = torch.full((n_classes,), per if balance else m, device=dev)
     xs, ps, queried = [], [], 0
     bar = progress_bar(total=int(need.sum()), desc='synthetic set', progress=progress, unit='img', leave=False)
-    while queried < max_factor * max(m, 1):
-        x = G(torch.randn(chunk, z_dim, device=dev, generator=gen))   # under torchrun every process makes the whole chunk (the images of one process)...
-        p = gather(teacher(tfm(x[shard(chunk)]), phase='synthesize')); queried += chunk   # ...and asks about its part: each image once
+    limit = max_factor * max(m, 1) if max_queries is None else max_queries
+    while queried < limit:
+        c = min(chunk, math.ceil(limit - queried))   # the last chunk: no more than the limit
+        x = G(torch.randn(c, z_dim, device=dev, generator=gen))   # under torchrun every process makes the whole chunk (the images of one process)...
+        p = gather(teacher(tfm(x[shard(c)]), phase='synthesize')); queried += c   # ...and asks about its part: each image once
         if balance:
             oh = F.one_hot(p.argmax(1), n_classes)
             rank = (oh.cumsum(0) * oh).sum(1) - 1                       # position of each image within its class in this batch
             keep = rank < need[p.argmax(1)]; need -= oh[keep].sum(0)
         else:
-            keep = torch.arange(chunk, device=dev) < need[0]; need -= keep.sum()
+            keep = torch.arange(c, device=dev) < need[0]; need -= keep.sum()
         xs.append(x[keep]); ps.append(p[keep])
         left = int(need.sum()); bar.update(bar.total - left - bar.n)   # one host sync per chunk
         if left == 0: break
     bar.close()
-    if need.sum() > 0: warnings.warn(f"after {queried} queries the generator still had not produced {dict((k, v) for k, v in enumerate(need.tolist()) if v)} "
+    if not xs:   # nothing to spend: an empty set of the generator's shape
+        x0 = G(torch.randn(2, z_dim, device=dev, generator=gen)); return SynthSet(x0[:0], x0.new_zeros(0, n_classes), 0)
+    if need.sum() > 0 and max_queries is None: warnings.warn(f"after {queried} queries the generator still had not produced {dict((k, v) for k, v in enumerate(need.tolist()) if v)} "
                                      f"more images of these classes (class: missing); the synthetic set has {m - int(need.sum())} images, not {m}")
     return SynthSet(torch.cat(xs), torch.cat(ps), queried)
 
@@ -337,6 +343,14 @@ class DivBFKDConfig(MethodConfig):
     gan_lr: float = param(5e-5, gt=0)  # GAN learning rate
     gan_epochs: int = param(500, lo=0)  # GAN epochs (one pass over the N-image pool each)
     m: int = param(24_000, lo=0)  # synthetic images in the student's set
+    synth_queries: int|None = param(None, lo=0)  # queries the synthetic set spends: this many generated images are asked about, at most m/K kept per class (None: until the m images are made, at most max_factor × m)
+
+def divbfkd_budget(B:int, N:int, K:int, p:DivBFKDConfig, cfg) -> dict:
+    "DivBFKD's budget rule: the N real images are asked about once; up to three quarters of the rest pays for the GAN's selection (each GAN epoch asks about N generated images; at most the preset's epochs), what is left for the synthetic set (generated and asked about until it is spent, at most m/K kept per class)."
+    if B < N: raise BudgetTooSmall(f"DivBFKD asks the teacher about each of its {N} real images first: give a budget of at least {N} (or use fewer images: --shots)")
+    e = min(3 * (B - N) // 4 // N, p.gan_epochs) if p.select else p.gan_epochs   # a plain WGAN asks nothing while it trains
+    left = B - N - (e * N if p.select else 0)
+    return dict(gan_epochs=e, m=left, synth_queries=left)
 
 _grey = lambda grey, rgb: ByDataset(mnist=grey, kmnist=grey, fashionmnist=grey, default=rgb)
 _COMMON = dict(q=0.1, thr_mode='quantile', lo=0.7, hi=0.99, per_class=100, n_critic=5, lam_gp=10., select=True, balance=True, critic_bn=True,
@@ -372,6 +386,7 @@ class DivBFKD(Method):
     "DivBFKD: N few-shot images + a black-box soft teacher → WGAN-GP with a high-confidence pool → balanced synthetic set → student."
     name, title, access, loss, Config = 'divbfkd', 'DivBFKD', 'soft', 'fskd_nb.losses.soft_ce', DivBFKDConfig
     presets, live, controls = DIVBFKD_PRESETS, True, ('q',)   # q: the dashboard's slider
+    budget_rule = staticmethod(divbfkd_budget)
     durations = dict(smoke='~6 s', lesson='~45 s (N = 100)', small='~6 min (MNIST), ~18 min (Fashion-MNIST)', paper='~5.5 h (MNIST) to ~11 h (Fashion-MNIST) for the 256-channel GAN alone; use a GPU, or --config small: the same algorithm with a GAN a CPU can train')
     rows = (('Student-Alone', 'student-alone', {}), ('Standard-KD', 'standard-kd', {}),   # the paper's ablation
             ('plain WGAN', 'divbfkd', dict(select=False, balance=False)), ('+ AT', 'divbfkd', dict(balance=False)),
@@ -407,7 +422,7 @@ class DivBFKD(Method):
             if not gan.cancelled: gan.fit(P.gan_epochs - gan.epoch, cfg.progress)
         with Timer(dev) as tsyn:                                          # step 2
             syn = self.stage('synth', lambda: synth_set(gan.G, teacher, P.m, spec.n_classes, tt, balance=P.balance, chunk=P.gen_chunk or 4 * P.gan_bs,
-                                                         max_factor=P.max_factor, gen=gan.gen, progress=cfg.progress))
+                                                         max_factor=P.max_factor, max_queries=P.synth_queries, gen=gan.gen, progress=cfg.progress))
         self.notify('after_synthesis', synth=syn)
         with Timer(dev) as ts:
             fit = self.train_student(torch.cat([xr, syn.x]), (torch.cat([p_real, syn.p]),), soft_ce, self.cbs,

@@ -15,12 +15,13 @@ from ..teacher import Teacher
 from ..learner import Callback, notify
 from ..losses import soft_ce
 from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param, rule
-from ..method import Method, Fit
+from ..method import Method, Fit, BudgetTooSmall
 from ..dist import ddp, shard, shared, world, all_sum
 
 # %% auto #0
 __all__ = ['MixUp', 'SOURCES', 'FSBBT_PRESETS', 'ABLATION', 'mixup_pool', 'CVAE', 'cvae_loss', 'train_cvae', 'hybrid_latents',
-           'sample_cvae', 'SynthPool', 'fsbbt_pool', 'pool_samples', 'show_pool', 'MixUpAffine', 'FSBBTConfig', 'FSBBT']
+           'sample_cvae', 'SynthPool', 'fsbbt_pool', 'pool_samples', 'show_pool', 'MixUpAffine', 'FSBBTConfig',
+           'fsbbt_budget', 'FSBBT']
 
 # %% ../../nbs/18_methods.fsbbt.ipynb #f7ed8af1
 MixUp = namedtuple('MixUp', 'x lam idx x_dropped lam_dropped')
@@ -298,6 +299,12 @@ class FSBBTConfig(MethodConfig):
     _steps = rule('lr_steps', test=lambda c: all(e >= 0 and f > 0 for e, f in c.lr_steps) and list(c.lr_steps) == sorted(c.lr_steps),
                   why='each (epoch, factor) needs an epoch ≥ 0 and a factor > 0, the epochs in increasing order, e.g. lr_steps=[[25,0.1],[38,0.01]]')
 
+def fsbbt_budget(B:int, N:int, K:int, p:FSBBTConfig, cfg) -> dict:
+    "FS-BBT's budget rule: its N real images are asked about first, then each MixUp image it keeps and each CVAE image that replaces a dropped near-copy, once: n_mix = B − N draws. The CVAE keeps the preset's number of optimiser steps, whatever the pool's size."
+    if B < N: raise BudgetTooSmall(f"FS-BBT asks the teacher about each of its {N} real images first: give a budget of at least {N} (or use fewer images: --shots)")
+    steps = p.cvae_epochs * math.ceil((N + p.n_mix) / p.cvae_bs)   # the preset's CVAE steps
+    return dict(n_mix=B - N, cvae_epochs=max(1, round(steps * p.cvae_bs / max(B, 1))))
+
 FSBBT_PRESETS = {
     'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_mix=200, cvae_epochs=1, cvae_bs=256, epochs=1, bs=64),
     # Fashion-MNIST: the paper's pool and CVAE, the student trained 150 epochs with the lr ×0.1 at 100 and ×0.01 at 125 (measured below)
@@ -322,6 +329,7 @@ class FSBBT(Method):
     "FS-BBT: N unlabeled images + a black-box teacher → MixUp + CVAE distillation set → student (soft-target CE)."
     name, title, access, loss, Config = 'fsbbt', 'FS-BBT', 'label', 'fskd_nb.losses.soft_ce', FSBBTConfig
     mode, presets, live = 'soft', FSBBT_PRESETS, True   # works on one-hot answers too; the paper's teacher returns probabilities
+    budget_rule = staticmethod(fsbbt_budget)
     durations = dict(smoke='~5 s', lesson='~35 s (N = 100)', small='~30 s (MNIST); ~25 min (Fashion-MNIST)', paper='~6 min (MNIST) to ~12 min (Fashion-MNIST), + ~3 min for the MTE')
     rows = (('Student-Alone', 'student-alone', {}), ('Standard-KD', 'standard-kd', {}), ('MixUp-only', 'fsbbt', dict(cvae=False)),
             ('FS-BBT (MixUp + CVAE)', 'fsbbt', {}))   # the paper's ablation

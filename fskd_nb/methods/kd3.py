@@ -18,12 +18,12 @@ from ..metrics import TestAccuracy
 from ..panels import panel_fig, panel_png
 from ..dist import map_shards, world
 from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param
-from ..method import Method, RunData, Fit
+from ..method import Method, RunData, Fit, BudgetTooSmall
 
 # %% auto #0
 __all__ = ['SOURCES', 'WEB_MIX', 'OTHER_SPLITS', 'PAPER_MIX', 'KD3_PRESETS', 'ARMS', 'style_shift', 'WebPool', 'web_pool',
            'load_web_pool', 'show_pool', 'select_instances', 'mix_stats', 'info_nce', 'KD3Net', 'KD3Loss', 'Selection',
-           'KD3Config', 'KD3', 'mean_selection', 'plot_selection', 'draw_kd3_panel']
+           'KD3Config', 'kd3_budget', 'KD3', 'mean_selection', 'plot_selection', 'draw_kd3_panel']
 
 # %% ../../nbs/20_methods.kd3.ipynb #k3000007
 def _smooth_noise(n:int, c:int, h:int, w:int, cells:int, gen, device) -> torch.Tensor:
@@ -306,6 +306,11 @@ class KD3Config(MethodConfig):
     mix_alpha: float = param(.1, gt=0)  # Beta(α, α) of the feature-statistics mix
     mix_layer: str = 'conv2'  # the student layer whose statistics are mixed
 
+def kd3_budget(B:int, N:int, K:int, p:KD3Config, cfg) -> dict:
+    "KD^3's budget rule: each image of its web pool is asked about once, so the pool holds B images."
+    if B < 1: raise BudgetTooSmall("KD^3 asks the teacher about its web pool: give a budget of at least 1 image")
+    return dict(web_n=B)
+
 _COMMON = dict(mix=None, shift=1., rho=.5, rho_start=None, w_t=.5, balance=True, clip=5., T=4., select=True, align=True, cls='share', lam_f=1., lam_c=1., mixdist=True, lam_con=.5,
                tau_c=.2, mix_alpha=.1, mix_layer=ByDataset(cifar10='layer2', cifar100='layer2', default='conv2'),
                student=ByDataset(cifar10='resnet18', cifar100='resnet18', default='lenet5_half'),
@@ -321,6 +326,7 @@ class KD3(Method):
     "KD^3 (reconstructed): web pool + white-box teacher → dynamic selection, feature/classifier alignment, MixDistribution."
     name, title, access, loss, Config = 'kd3', 'KD^3', 'white_box', 'fskd_nb.methods.kd3.KD3Loss', KD3Config
     presets, uses_shots, live, draws = KD3_PRESETS, False, True, True   # draws: the web pool
+    budget_rule = staticmethod(kd3_budget)
     durations = dict(smoke='~7 s', lesson='~20 s', small='~20 s', paper='~20 s (MNIST); CIFAR-10: a GPU job')
     rows = (('KD on all web data', 'kd3', dict(select=False, align=False, mixdist=False)),   # the ablation: one part added per row
             ('+ selection', 'kd3', dict(select=True, align=False, mixdist=False)),
@@ -373,15 +379,16 @@ class KD3(Method):
                        lam_con=P.lam_con, tau_c=P.tau_c)
         sel = Selection(pool, xf, loss, select=P.select, rho=P.rho, w_t=P.w_t, bs=cfg.bs, seed=cfg.seed, cbs=self.cbs, balance=P.balance, rho_start=P.rho_start)
         tdl = DeviceLoader(test.x, test.y, bs=1000, tfm=tfm, device=dev)
-        acc = TestAccuracy(tdl, every=cfg.eval_every)
-        k0 = math.ceil(sum(sel.ratio(e, cfg.epochs) for e in range(cfg.epochs)) / cfg.epochs * len(pool)) if P.select else len(pool)
+        E = self.epochs_for(round(len(pool) * (P.rho if P.select else 1)))   # with steps: the epochs that make them (the last epoch's share kept)
+        acc = TestAccuracy(tdl, every=self.eval_every_for(E))
+        k0 = math.ceil(sum(sel.ratio(e, E) for e in range(E)) / E * len(pool)) if P.select else len(pool)
         dl0 = DeviceLoader(xf[:k0], torch.arange(k0, device=dev), bs=cfg.bs, device=dev)   # sizes the lr schedule; replaced every epoch
         with Timer(cfg.device) as ts:
             L = Learner(net, dl0, loss, sgd(cfg.lr), cosine(), cbs=[sel, acc, MixedPrecision(), ChannelsLast(), *([GradClip(P.clip)] if P.clip else []), *self.cbs],
                                        device=dev, progress=cfg.progress)
-            self.fit_learner(L, cfg.epochs)
+            self.fit_learner(L, E)
         times = dict(pool_s=round(tp.elapsed, 2), student_s=round(ts.elapsed, 2), student_epoch_s=round(ts.elapsed / max(len(L.rows), 1), 2))
-        fit = Fit.measured(net.fold(), acc, L.rows)
+        fit = Fit.measured(net.fold(), acc, L.rows, extra=dict(epochs=E) if cfg.steps else {})
         return fit.add(pool=pool.counts(), selection=sel.rows, history=fit.history, times=times,
                        parts=dict(select=P.select, align=P.align, cls=P.cls if P.align else None, mixdist=P.mixdist))
 

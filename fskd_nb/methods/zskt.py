@@ -15,13 +15,13 @@ from ..losses import kd_kl, kl_terms, attention_transfer
 from ..metrics import predict, accuracy
 from ..learner import CancelFitException
 from ..settings import RunConfig, MethodConfig, MTE_PRESETS, param
-from ..method import Method, RunData, Fit
+from ..method import Method, RunData, Fit, BudgetTooSmall
 from ..dist import ddp, unwrap, shard
 
 # %% auto #0
 __all__ = ['ZSKT_PRESETS', 'butterfly', 'toy_mlp', 'train_toy_teacher', 'toy_points', 'toy_kl', 'toy_zskt', 'toy_regions',
            'plot_toy', 'Generator', 'pixel_box', 'zskt_kl', 'class_entropy', 'logit_l1', 'zskt_step', 'class_tally',
-           'PseudoMemory', 'ZSKTConfig', 'ZSKT']
+           'PseudoMemory', 'ZSKTConfig', 'zskt_budget', 'ZSKT']
 
 # %% ../../nbs/17_methods.zskt.ipynb #e1b27c36
 def butterfly(n:int=1000, # points per Gaussian (six Gaussians)
@@ -225,6 +225,13 @@ class ZSKTConfig(MethodConfig):
     disagree: str = param('kl', choices=('kl', 'l1'))  # what the generator maximises and the student minimises: KL(T‖S) ('kl', the paper's) or the mean absolute logit difference ('l1')
     shift: int = param(0, lo=0)  # student steps see each generator image moved by up to this many pixels, with the teacher's answers on the moved images (0: off, the paper's)
 
+def zskt_budget(B:int, N:int, K:int, p:ZSKTConfig, cfg) -> dict:
+    "ZSKT's budget rule: a pseudo-batch asks the teacher about its bs generated images twice (the generator's step, the student's), or 1 + n_s times with shift: ⌈B / that⌉ pseudo-batches, their bs trimmed so that they spend at most B."
+    times = 1 + (p.n_s if p.shift else 1)
+    if B < times: raise BudgetTooSmall(f"one ZSKT pseudo-batch asks the teacher about each of its images {times} times: give a budget of at least {times}")
+    n = math.ceil(B / (cfg.bs * times))
+    return dict(n_batches=n, eval_batches=min(p.eval_batches, n), bs=B // (n * times))
+
 _COMMON = dict(z_dim=100, beta=250., n_s=10, lr_g=1e-3, lr_s=2e-3, clip=5., layers=None, balance=0., tally=0, memory=0, shift=0, disagree='kl', box=False)
 ZSKT_PRESETS = {'smoke': dict(_COMMON, **MTE_PRESETS['smoke'], n_batches=5, width=32, n_s=2, eval_batches=5),
                 'small': dict(_COMMON, **MTE_PRESETS['small'], n_batches=3000, width=64, eval_batches=250, box=True, disagree='l1'),   # box, 3000, L1: Measured, below
@@ -241,6 +248,7 @@ class ZSKT(Method):
     "Zero-shot KT: train the student from a white-box teacher with generator pseudo-data only."
     name, title, access, loss, Config = 'zskt', 'ZSKT', 'white_box', 'fskd_nb.methods.zskt.zskt_step', ZSKTConfig
     presets, uses_shots, live = ZSKT_PRESETS, False, True
+    budget_rule = staticmethod(zskt_budget)
     durations = dict(smoke='~5 s', lesson='~30 s', small='~32 min', paper='about 5 days on a CPU (80 000 pseudo-batches of ~5.7 s): a GPU job')
     def load_data(self) -> RunData:
         "Only the test split: no real image is used for training."
