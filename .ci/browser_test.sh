@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Real-browser test of the live dashboard: JupyterLab on loopback, Debian's Chromium driven by Playwright (no browser
-# download), a copy of nbs/25_live_demo.ipynb (or the notebook given as $1) run while DivBFKD trains; screenshots in
+# download), a copy of nbs/26_live_demo.ipynb (or the notebook given as $1) run while DivBFKD trains; screenshots in
 # $BROWSER_OUT (default .ci/out); $SHOT_AT: a regex the status line must match before the mid-run screenshot.
 # Needs the project venv (scripts/build/env.sh), /usr/bin/chromium and the playwright package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-NB=${1:-nbs/25_live_demo.ipynb}
+NB=${1:-nbs/26_live_demo.ipynb}
 OUT=${BROWSER_OUT:-.ci/out}; mkdir -p "$OUT"
 command -v chromium >/dev/null || { echo "FAIL: /usr/bin/chromium is missing (apt-get install chromium)"; exit 1; }
 python -c "import playwright" || { echo "FAIL: the playwright package is missing (pip install playwright; never 'playwright install')"; exit 1; }

@@ -154,12 +154,11 @@ def compare(methods=None, # method names (default: `compare_methods` for the acc
     if isinstance(data, (str, Path)): base['data'], given['data'] = str(data), None
     if isinstance(test, (str, Path)): base['test_data'], given['test'] = str(test), None
     kw = {k: v for k, v in given.items() if v is not None}
+    get_method(methods[0])(RunConfig(**{**base, 'method': methods[0], 'shots': shots[0], 'progress': False}), **kw)   # every setting checked before any work
     out = ensure_dir(out)
     conf = dict(base, methods=methods, budgets=budgets, seeds=seeds, shots=shots, jobs=jobs, reach=reach,
                 **{f'{k}_object': type(v).__name__ for k, v in kw.items()})
     _claim(out, conf)
-    check = get_method(methods[0])(RunConfig(**{**base, 'method': methods[0], 'shots': shots[0], 'progress': False}), **kw)   # every setting checked before any work
-    del check
     tj = out/'teacher.json'
     ceiling = json.loads(tj.read_text()) if tj.exists() else teacher_accuracy(base, shots[0], **kw)
     atomic_write(tj, json.dumps(ceiling) + '\n')
