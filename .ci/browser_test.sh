@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real-browser test of the live dashboard: JupyterLab on loopback, Debian's Chromium driven by Playwright (no browser
-# download), a copy of nbs/26_live_demo.ipynb (or the notebook given as $1) run while DivBFKD trains; screenshots in
-# $BROWSER_OUT (default .ci/out); $SHOT_AT: a regex the status line must match before the mid-run screenshot.
+# download), a copy of nbs/26_live_demo.ipynb (or the notebook given as $1) with the committed recording beside it: the live
+# run measured during its GAN, the replay and the side-by-side runs; screenshots and measurements.json in $BROWSER_OUT
+# (default .ci/out). FSKD_LESSON_SMOKE=1: the demo's quick settings.
 # Needs the project venv (scripts/build/env.sh), /usr/bin/chromium and the playwright package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,4 +26,5 @@ for i in $(seq 1 120); do
   kill -0 $LAB_PID 2>/dev/null || { cat "$OUT/lab.log"; exit 1; }
   curl -sf "http://127.0.0.1:$PORT/api/status" >/dev/null && break; sleep 0.5
 done
-timeout ${BROWSER_TIMEOUT:-900} python tests/browser/run_lab_dashboard.py "http://127.0.0.1:$PORT/lab/tree/$(basename "$NB")" "$OUT" ${SHOT_AT:+"$SHOT_AT"}
+mkdir -p "$WORK/runs/live"; cp nbs/runs/live/*.live.gz "$WORK/runs/live/"   # the committed recording the replay plays
+timeout ${BROWSER_TIMEOUT:-900} python tests/browser/run_lab_dashboard.py "http://127.0.0.1:$PORT/lab/tree/$(basename "$NB")" "$OUT"

@@ -4,22 +4,25 @@
 
 # %% ../nbs/25_dashboard.ipynb #e9e9454e
 from __future__ import annotations
-import io, time, threading
-from dataclasses import fields
+import io, json, gzip, base64, time, threading
+from dataclasses import fields, replace, asdict
 from pathlib import Path
 import torch
 from .core import FskdError, RunResult, atomic_write, ensure_dir, default_device
 from .basics import patch
 from .settings import RunConfig
-from .panels import panel_fig, panel_png, per_class_pick
+from .panels import panel_fig, panel_png, per_class_pick, svg_chart
 from .method import resolve
 from .methods import REGISTRY, get_method
+from .methods.divbfkd import selection_cost
 from .learner import Callback, CancelFitException
 from .transition import transition_curves, mte
 
 # %% auto #0
-__all__ = ['DRAW', 'Monitor', 'draw_samples', 'samples_html', 'draw_selection', 'draw_boundary', 'draw_curves', 'status_line',
-           'Snapshots', 'live_methods', 'run_watched', 'end_note', 'Dashboard', 'live', 'CompareBoard']
+__all__ = ['DRAW', 'MTE_NOTE', 'HTML_PANELS', 'REPLAY_FORMAT', 'Monitor', 'draw_samples', 'samples_html', 'draw_selection',
+           'draw_boundary', 'draw_curves', 'boundary_html', 'curves_html', 'selection_html', 'status_line', 'Snapshots',
+           'live_methods', 'run_watched', 'Recording', 'load_recording', 'end_note', 'Dashboard', 'cost_line',
+           'live_config', 'live', 'replay', 'Pair', 'live_pair', 'CompareBoard']
 
 # %% ../nbs/25_dashboard.ipynb #cfef2e5a
 class Monitor(Callback):
@@ -38,7 +41,7 @@ class Monitor(Callback):
         self.probe_cost = self.snap_cost = 0.   # the last probe's and snapshot's seconds: the next one waits until the budget can pay for it
         self._pause, self._stop = threading.Event(), threading.Event()
         self.teacher = self.gan = self.G = self.model = self.learn = self.synth = self.probe = self.t0 = None
-        self.method = self.cfg = None   # the method it watches and its config (set by the run's events)
+        self.method = self.cfg = self.classes = None   # the method it watches, its config (set by the run's events) and the class names
         self.loss_g = self.loss_s = self._z = None; self.gan_done = False   # ZSKT's latest losses, its fixed latents; the GAN's samples replaced by the synthetic set
         self.phase, self.steps, self.student_steps, self.q = 'idle', 0, 0, None
         self.samples, self.boundary, self.curve_ab, self.zrows, self.test_acc, self.result, self.error = None, [], None, [], [], None, None
@@ -66,6 +69,7 @@ class Monitor(Callback):
 def before_run(self:Monitor):
     "The method's teacher and test set are known: fix the probe images and the teacher's answers on them (phase 'metric'; no teacher: none)."
     self.t0, self.phase = time.monotonic(), 'setup'
+    self.classes = [str(c) for c in getattr(getattr(self.method, 'spec', None), 'classes', ()) or ()] or None   # rows and axes named by class
     dev = default_device(self.cfg.device) if self.cfg is not None else torch.device('cpu')
     n = min(self.n_probe, len(self.test.x))
     idx = torch.randperm(len(self.test.x), generator=torch.Generator().manual_seed(0))[:n]
@@ -191,7 +195,7 @@ def snapshot(self:Monitor, final:bool=False) -> dict:
     if self.G is not None and self.model is not None and self.loss_s is not None:   # ZSKT's losses, read at snapshot time only
         self.zrows.append(dict(step=self.student_steps, loss_g=float(self.loss_g), loss_s=float(self.loss_s))); self.v['curves'] += 1
     curves['zskt'] = list(self.zrows)
-    snap = dict(method=self.cfg.method if self.cfg is not None else None, phase=self.phase, steps=self.steps, student_steps=self.student_steps,
+    snap = dict(method=self.cfg.method if self.cfg is not None else None, classes=self.classes, phase=self.phase, steps=self.steps, student_steps=self.student_steps,
                 epoch=(L.epoch + 1 if L is not None else None), n_epochs=getattr(L, 'n_epochs', None), paused=self.paused, stopped=self.stopped,
                 t=time.monotonic() - (self.t0 or self._t), final=final, samples=self.samples, selection=_selection(self),
                 boundary=dict(rows=list(self.boundary), ab=self.curve_ab), curves=curves, v=dict(self.v),
@@ -227,20 +231,26 @@ def draw_samples(s:dict|None) -> bytes|None:
     return panel_png(fig)
 
 # %% ../nbs/25_dashboard.ipynb #668c850e
-def samples_html(s:dict|None, scale:int=2) -> str:
-    "Panel 1 in the browser: the same grid as an HTML table of small PNGs (Pillow's encoder, which matplotlib brings: milliseconds)."
+def samples_html(s:dict|None, scale:int=2, classes:list|None=None) -> str:
+    "Panel 1 in the browser: one PNG strip per class (Pillow's encoder: milliseconds; ten images for the browser to decode, not eighty), named, with the teacher's confidences under the images."
     if not s or not len(s['x']): return '<i>no synthetic images yet</i>'
-    import base64, html
+    import html
+    import numpy as np
     from PIL import Image
-    x8 = s['x'].repeat(scale, 1).repeat(scale, 2)
-    cells = {}
-    for xi, k, c, cf in zip(x8, s['lab'], s['col'], s['conf']):
-        buf = io.BytesIO(); Image.fromarray(xi[..., 0] if xi.shape[-1] == 1 else xi).save(buf, format='png')
-        b64 = base64.b64encode(buf.getvalue()).decode()
-        cells[k, c] = f'<td><img src="data:image/png;base64,{b64}" title="teacher: class {k}, confidence {cf:.3f}"><br>{cf:.2f}</td>'
-    rows = ''.join(f'<tr><th>{k}</th>' + ''.join(cells.get((k, c), '<td></td>') for c in range(s['n'])) + '</tr>' for k in range(s['n_classes']))
+    x, n, p = s['x'], s['n'], 2
+    H, W, C = x.shape[1:]
+    strips = np.full((s['n_classes'], H, n * (W + p), C), 64, np.uint8); conf = {}
+    for xi, k, c, cf in zip(x, s['lab'], s['col'], s['conf']): strips[k, :, c * (W + p):c * (W + p) + W] = xi; conf[k, c] = cf
+    name = lambda k: html.escape(str(classes[k])) if classes and k < len(classes) else str(k)
+    rows = []
+    for k in range(s['n_classes']):
+        im = strips[k].repeat(scale, 0).repeat(scale, 1)
+        buf = io.BytesIO(); Image.fromarray(im[..., 0] if C == 1 else im).save(buf, format='png')
+        cfs = ''.join(f'<span>{conf[k, c]:.2f}</span>' if (k, c) in conf else '<span></span>' for c in range(n))
+        rows.append(f'<tr><th>{name(k)}</th><td><div class="fskd-strip"><img src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}" '
+                    f'title="teacher: {name(k)}"><div class="fskd-confs">{cfs}</div></div></td></tr>')
     return (f"<div class='fskd-samples'><b>newest synthetic images</b> ({html.escape(s['source'])}); row: the teacher's class, "
-            f"number: its confidence<table style='font-size:10px;text-align:center;line-height:1'>{rows}</table></div>")
+            f"number: its confidence<table class='fskd-grid'>{''.join(rows)}</table></div>")
 
 # %% ../nbs/25_dashboard.ipynb #fec54642
 def draw_selection(s:dict|None) -> bytes|None:
@@ -293,6 +303,55 @@ def draw_curves(c:dict) -> bytes|None:
 
 DRAW = dict(samples=draw_samples, selection=draw_selection, boundary=draw_boundary, curves=draw_curves)
 
+# %% ../nbs/25_dashboard.ipynb #html0002
+MTE_NOTE = ("MTE: each probe image is pushed towards another class on the student's gradient, and the two networks' probability "
+            "of that class is compared along the way; lower means the student's boundaries sit where the teacher's do. It often "
+            "rises while the student trains: an untrained student barely moves under the steps, while one that has learnt sharp "
+            "boundaries near its few images flips long before the teacher does.")
+
+def _boxes(charts) -> str: return ''.join(f"<div class='fskd-chart-box'>{c}</div>" for c in charts)
+
+def boundary_html(b:dict|None) -> str|None:
+    "Panel 3 in the browser: MTE over the student's steps and the latest mean transition curves, as SVG, with `MTE_NOTE`."
+    import numpy as np
+    rows = [r for r in (b or {}).get('rows', []) if 'mte' in r]
+    if not rows: return None
+    pA, pB = (np.asarray(p) for p in b['ab']); st = list(range(pA.shape[1]))
+    return "<div class='fskd-charts'>" + _boxes([
+        svg_chart([dict(x=[r['step'] for r in rows], y=[r['mte'] for r in rows], marker=True)], xlabel='student step',
+                  title=f"MTE on {rows[-1]['n']} agreeing probe images: {rows[-1]['mte']:.3f}"),
+        svg_chart([dict(x=st, y=pA.mean(0).tolist(), label='student'), dict(x=st, y=pB.mean(0).tolist(), label='teacher')], ylim=(0, 1),
+                  xlabel='step towards class j', title='latest transition curves: mean p(j)')]) + f"</div><div class='fskd-note'>{MTE_NOTE}</div>"
+
+def curves_html(c:dict) -> str|None:
+    "Panel 4 in the browser: the GAN's losses, the student's loss, accuracy and agreement, as SVG."
+    if not (c['gan'] or c['student'] or c['probe'] or c['zskt']): return None
+    charts = []
+    if c['gan']:
+        ep = [r['epoch'] for r in c['gan']]
+        charts.append(svg_chart([dict(x=ep, y=[r[k] for r in c['gan']], label=k) for k in ('loss_d', 'loss_g', 'w_dist')], xlabel='GAN epoch', title='GAN losses'))
+    if c['student']: charts.append(svg_chart([dict(x=[r['epoch'] + 1 for r in c['student']], y=[r['train_loss'] for r in c['student']], marker=True)],
+                                             xlabel='student epoch', title="student's training loss"))
+    if c['zskt']: charts.append(svg_chart([dict(x=[r['step'] for r in c['zskt']], y=[r[k] for r in c['zskt']], label=k) for k in ('loss_s', 'loss_g')],
+                                          xlabel='pseudo-batch', title="student's and generator's losses"))
+    acc = []
+    if c['probe']:
+        st = [r['step'] for r in c['probe']]; acc.append(dict(x=st, y=[r['acc'] for r in c['probe']], label='probe accuracy'))
+        if 'agreement' in c['probe'][-1]: acc.append(dict(x=st, y=[r.get('agreement', float('nan')) for r in c['probe']], label='agreement with teacher'))
+    if c.get('test'): acc.append(dict(x=[r['step'] for r in c['test']], y=[r['acc'] for r in c['test']], label='test accuracy', dash=True, marker=True))
+    if acc: charts.append(svg_chart(acc, xlabel='student step', title='accuracy and agreement (%)'))
+    return f"<div class='fskd-charts'>{_boxes(charts)}</div>"
+
+def selection_html(s:dict|None, classes:list|None=None) -> str|None:
+    "Panel 2 in the browser: the method's own `live_html`, or its PNG panel as an image."
+    if not s or not s.get('method'): return None
+    M = get_method(s['method'])
+    if M.live_html is not None: return f"<div class='fskd-charts'>{M.live_html(s, classes)}</div>"
+    png = draw_selection(s)
+    return f'<img style="max-width:100%" src="data:image/png;base64,{base64.b64encode(png).decode()}">' if png else None
+
+HTML_PANELS = dict(selection=selection_html, boundary=boundary_html, curves=curves_html)
+
 # %% ../nbs/25_dashboard.ipynb #39500540
 def status_line(snap:dict) -> str:
     "One line of text for a snapshot: phase, steps, q and acceptance, probe accuracy / agreement / MTE, queries."
@@ -339,7 +398,7 @@ class Snapshots:
                 png = f(snap[k]); self._drawn[k] = snap['v'][k]
                 if png: atomic_write(self.folder/f'{k}.png', png)
             line = status_line(snap)
-            with open(self.folder/'status.log', 'a') as f: f.write(line + '\n')
+            with open(ensure_dir(self.folder)/'status.log', 'a') as f: f.write(line + '\n')   # ensure: a run started with overwrite moves an old folder aside
             if self.echo is print: print(line, flush=True)
             elif self.echo: self.echo(line)
 
@@ -361,12 +420,100 @@ def run_watched(cfg, cbs, **kw) -> RunResult: # kw: the method's `teacher`, `dat
     for m in mons: m.finish(r)
     return r
 
+# %% ../nbs/25_dashboard.ipynb #rec00001
+REPLAY_FORMAT = 'fskd_nb.live-recording/1'
+
+def _encode_snap(snap:dict) -> dict:
+    "A snapshot as JSON-able data: images as base64 bytes, arrays as lists, the result as its fields."
+    import numpy as np
+    s = {k: v for k, v in snap.items() if k != 'result'}
+    if snap.get('samples'):
+        x = snap['samples']['x']; s['samples'] = dict(snap['samples'], x=dict(b64=base64.b64encode(np.ascontiguousarray(x).tobytes()).decode(), shape=list(x.shape)))
+    if snap['boundary'].get('ab') is not None: s['boundary'] = dict(snap['boundary'], ab=[np.round(np.asarray(p, dtype=float), 4).tolist() for p in snap['boundary']['ab']])
+    r = snap.get('result')
+    s['result'] = None if r is None else {f: getattr(r, f) for f in r.__dataclass_fields__ if f != 'model'}
+    return s
+
+def _decode_snap(s:dict) -> dict:
+    "The inverse of `_encode_snap`."
+    import numpy as np
+    s = dict(s)
+    if s.get('samples'):
+        x = s['samples']['x']; s['samples'] = dict(s['samples'], x=np.frombuffer(base64.b64decode(x['b64']), np.uint8).reshape(x['shape']))
+    if s['boundary'].get('ab') is not None: s['boundary'] = dict(s['boundary'], ab=tuple(np.asarray(p) for p in s['boundary']['ab']))
+    if s.get('result') is not None: s['result'] = RunResult(**s['result'])
+    return s
+
+_GROWING = (('selection', 'history'), ('boundary', 'rows'), ('curves', 'gan'), ('curves', 'student'), ('curves', 'probe'), ('curves', 'test'), ('curves', 'zskt'))
+
+def _grow(s:dict, prev:dict|None) -> dict:
+    "Lists that only grow (a history, a curve) kept as the rows added since `prev`: a recording grows linearly, not quadratically."
+    if prev is None: return s
+    for a, b in _GROWING:
+        cur, old = (s.get(a) or {}).get(b), (prev.get(a) or {}).get(b)
+        if isinstance(cur, list) and isinstance(old, list) and len(cur) >= len(old): s[a] = dict(s[a], **{b: {'from': len(old), 'rows': cur[len(old):]}})
+    return s
+
+def _ungrow(s:dict, prev:dict|None) -> dict:
+    for a, b in _GROWING:
+        v = (s.get(a) or {}).get(b)
+        if isinstance(v, dict) and 'from' in v: s[a] = dict(s[a], **{b: prev[a][b][:v['from']] + v['rows']})
+    return s
+
+class Recording:
+    "A sink that keeps a run's snapshots (at most one per `every` seconds, and the last; new images at most every `images_every` s) and writes them, gzipped JSON, when the run ends."
+    def __init__(self, path:str|Path, cfg:RunConfig|None=None, every:float=1., images_every:float=3.):
+        self.path, self.cfg, self.every, self.images_every, self.snaps, self._t, self._ti, self._prev = Path(path), cfg, every, images_every, [], -1e9, -1e9, None
+    def __call__(self, snap:dict):
+        if not snap['final'] and snap['t'] - self._t < self.every: return
+        self._t = snap['t']; s = _encode_snap(snap)
+        if self.snaps and snap['samples'] is not None and not snap['final'] and (snap['v']['samples'] == self.snaps[-1]['v']['samples'] or snap['t'] - self._ti < self.images_every):
+            s['samples'] = 'same'   # images (most of a recording's size) are kept once, and new ones at most every images_every seconds
+        elif snap['samples'] is not None: self._ti = snap['t']
+        full = json.loads(json.dumps(s, default=float))   # a copy: later snapshots share lists
+        self.snaps.append(_grow(dict(full), self._prev)); self._prev = full
+        if snap['final']: self.save()
+    def save(self) -> Path:
+        cfg = None if self.cfg is None else {k: v for k, v in asdict(self.cfg).items()}
+        d = dict(format=REPLAY_FORMAT, cfg=cfg, snaps=self.snaps)
+        return atomic_write(self.path, gzip.compress(json.dumps(d, default=float).encode(), 6))
+
+def load_recording(path:str|Path) -> tuple:
+    "(RunConfig, snapshots) of a recording `Recording` wrote; one line naming the problem otherwise."
+    try: d = json.loads(gzip.decompress(Path(path).read_bytes()))
+    except FileNotFoundError: raise FskdError(f"no recording at {str(path)!r}: record one with live(..., record=FILE)") from None
+    except Exception as e: raise FskdError(f"{str(path)!r} is not a live recording ({type(e).__name__}); record it again with live(..., record=FILE)") from None
+    if d.get('format') != REPLAY_FORMAT: raise FskdError(f"{str(path)!r} is not a live recording of this version (format {d.get('format')!r}); record it again")
+    snaps, prev = [], None
+    for s in d['snaps']:
+        s = prev = _ungrow(s, prev)
+        same = s.get('samples') == 'same'
+        x = _decode_snap(dict(s, samples=None) if same else s)
+        if same: x['samples'] = snaps[-1]['samples']
+        snaps.append(x)
+    return RunConfig(**d['cfg']), snaps
+
 # %% ../nbs/25_dashboard.ipynb #6cca0fec
+_CHART_CSS = """<style>
+.fskd-charts { display: flex; flex-wrap: wrap; gap: 4px; }
+.fskd-chart-box { flex: 1 1 260px; max-width: 420px; }
+.fskd-chart-box svg { width: 100%; height: auto; }
+.fskd-note { font-size: 12px; color: #444; max-width: 1100px; }
+.fskd-grid { font-size: 10px; text-align: center; line-height: 1; }
+.fskd-grid th { text-align: right; padding-right: 4px; font-weight: normal; }
+.fskd-strip { display: inline-block; } .fskd-confs { display: flex; } .fskd-confs span { flex: 1; text-align: center; }
+</style>"""
 _PROJECTOR_CSS = """<style>
 .fskd-projector, .fskd-projector .widget-html-content, .fskd-projector .widget-label, .fskd-projector button { font-size: 22px !important; line-height: 1.35 !important; }
 .fskd-projector button { height: 44px !important; width: 150px !important; }
 .fskd-projector .widget-slider { width: 520px !important; }
 .fskd-projector .widget-image img, .fskd-projector img.widget-image { width: 100% !important; }
+.fskd-projector .fskd-chart-box { flex: 1 1 45%; max-width: none; }
+.fskd-projector .fskd-chart text { font-size: 14px !important; }
+.fskd-projector .fskd-chart text.t { font-size: 15px !important; font-weight: bold; }
+.fskd-projector .fskd-grid { font-size: 18px !important; }
+.fskd-projector .fskd-grid img { height: 96px; image-rendering: pixelated; }
+.fskd-projector .fskd-note { font-size: 20px !important; max-width: none; }
 </style>"""
 
 def end_note(snap:dict) -> str:
@@ -378,43 +525,50 @@ def end_note(snap:dict) -> str:
         how = 'stopped early' if snap.get('stopped') else 'finished'
         head = (f"<b>The run {how}</b>: the student's test accuracy after its last epoch is <b>{r.acc_last:.2f} %</b>, "
                 f"for {r.queries_total:,} teacher queries")
-    return head + ". The controls are off: a dashboard drives one run; call <code>live(...)</code> again for another."
+    return head + ". <b>Run again</b> repeats it from the start (with the q the slider shows)."
 
 class Dashboard:
-    "A live ipywidgets dashboard over one run: four panels, Start / Pause / Stop and DivBFKD's q slider; training runs in a thread."
+    "A live ipywidgets dashboard over a run: four panels, Start / Pause / Stop / Run again and DivBFKD's q slider; training runs in a thread."
     panels = tuple(DRAW)
     def __init__(self, cfg, # a `RunConfig` of a live method (see `live_methods`)
                  every:float=1., # seconds between refreshes of the text, at most
-                 max_share:float=.01, # drawing (the samples grid and the plots) may take at most this share of wall time (its refresh interval adapts)
+                 max_share:float=.03, # drawing the panels may take at most this share of wall time (their refresh interval adapts)
                  q_max:float=.6, # the q slider's range is [0, q_max] (above ~0.6 most thresholds sit at their 0.99 clamp)
-                 projector:bool=False, # large type and full-width panels, for a room
+                 projector:bool=False, # large type, large charts and captions, for a room
+                 record:str|None=None, # a file: keep the run's snapshots there when it ends (`replay` plays it without training)
+                 label:str='', # what tells this run apart (side by side: 'q = 0.5')
                  **monitor_kw): # passed to `Monitor` (n_show, mte_every, mte_images, mte_steps, n_probe)
         try: import ipywidgets as W   # only here: the library itself never needs Jupyter
         except ImportError: raise FskdError("the live dashboard needs ipywidgets: pip install 'fskd_nb[dashboard]' (outside a notebook, live() writes PNG snapshots and needs nothing more)") from None
         if cfg.method not in live_methods(): raise FskdError(f"{cfg.method} has no live view (it takes no callbacks); live methods: {', '.join(live_methods())}")
         M = get_method(cfg.method); _, p = resolve(cfg, M)
-        self.cfg, self.monitor = cfg, Monitor([self.receive], every=every, **monitor_kw)
+        self.cfg, self.every, self.monitor_kw, self.record, self.replay_snaps, self.speed = cfg, every, monitor_kw, record, None, 1.
+        self.monitor = self._monitor()
         self.thread = self.render_thread = self.result = self.error = self.snap = None
         self._new, self._done, self._drawn, self.renders, self.max_share, self._next, self.plot_every = threading.Event(), False, {}, 0, max_share, 0., None
+        self.draw_s, self.draw_times = 0., []   # seconds spent drawing panels; when each panel change reached the widgets (monotonic)
         self.start_btn = W.Button(description='Start', icon='play', button_style='success', tooltip='train in a background thread')
         self.pause_btn = W.ToggleButton(description='Pause', icon='pause', disabled=True, tooltip='hold training at the next step')
         self.stop_btn = W.Button(description='Stop', icon='stop', button_style='danger', disabled=True, tooltip='stop; the result and checkpoint are still saved')
+        self.rerun_btn = W.Button(description='Run again', icon='refresh', disabled=True, tooltip='the same run again from the start, with the q the slider shows')
         q0 = p.q if 'q' in M.controls else None   # the slider moves a setting the method declares live
         self.q_slider = W.FloatSlider(value=q0 if q0 is not None else .1, min=0., max=max(q_max, q0 or 0), step=.01, description='q', readout_format='.2f',
                                       continuous_update=False, disabled=q0 is None, tooltip="DivBFKD's quantile: higher q, higher thresholds τ_k (stricter: fewer synthetic images accepted)")
         self.status, self.cost, self.ledger = W.HTML(), W.HTML(), W.HTML()
         self.samples = W.HTML('<i>no synthetic images yet</i>')
-        self.images = {k: W.Image(format='png', layout=W.Layout(max_width='100%', display='none')) for k in self.panels if k != 'samples'}   # shown with their first plot
-        self.start_btn.on_click(self._on_start); self.stop_btn.on_click(self._on_stop)
+        self.panel = {k: W.HTML(layout=W.Layout(display='none')) for k in self.panels if k != 'samples'}   # shown with their first drawing
+        self.start_btn.on_click(self._on_start); self.stop_btn.on_click(self._on_stop); self.rerun_btn.on_click(self._on_rerun)
         self.pause_btn.observe(self._on_pause, names='value'); self.q_slider.observe(self._on_q, names='value')
-        title = W.HTML(f"<b>fskd_nb live</b> · {cfg.method} on {cfg.dataset} ({cfg.config} config{', embedded sample' if cfg.sample else ''})")
-        self.widget = W.VBox([title, W.HBox([self.start_btn, self.pause_btn, self.stop_btn, self.q_slider]), self.status, self.cost,
-                              self.samples, self.images['selection'], self.images['boundary'], self.images['curves'], self.ledger],
+        self.title = W.HTML(f"<b>fskd_nb live</b> · {cfg.method} on {cfg.dataset} ({cfg.config} config{', embedded sample' if cfg.sample else ''})"
+                            + (f" · <b>{label}</b>" if label else ''))
+        self.widget = W.VBox([W.HTML(_CHART_CSS), self.title, W.HBox([self.start_btn, self.pause_btn, self.stop_btn, self.rerun_btn, self.q_slider],
+                              layout=W.Layout(flex_flow='row wrap')), self.status, self.cost,
+                              self.samples, self.panel['selection'], self.panel['boundary'], self.panel['curves'], self.ledger],
                              layout=W.Layout(border='1px solid #ddd', padding='4px'))
         if projector:   # one style block scoped to this dashboard: big text, big controls, panels at full width
             self.widget.children = (W.HTML(_PROJECTOR_CSS), *self.widget.children); self.widget.add_class('fskd-projector')
         self.widget.add_class('fskd-dashboard'); self.status.add_class('fskd-status'); self.cost.add_class('fskd-cost'); self.samples.add_class('fskd-panel-samples')
-        for k, im in self.images.items(): im.add_class(f'fskd-panel-{k}')
+        for k, w in self.panel.items(): w.add_class(f'fskd-panel-{k}')
         self.status.value = '<span>ready: press Start</span>'
     def _ipython_display_(self):
         from IPython.display import display
@@ -423,6 +577,7 @@ class Dashboard:
     # widget callbacks: one line each, onto the plain methods below
     def _on_start(self, b): self.start()
     def _on_stop(self, b): self.stop()
+    def _on_rerun(self, b): self.rerun()
     def _on_pause(self, change): self.monitor.pause() if change['new'] else self.monitor.resume()
     def _on_q(self, change): self.monitor.set_q(change['new']); self._show_cost()   # the live control: the config stays as asked
     @property
@@ -433,18 +588,39 @@ class Dashboard:
 def start(self:Dashboard) -> Dashboard:
     "Start training in a background thread (and the render thread); returns at once."
     if self.running: raise FskdError("this run is already going; Stop it first or make a new Dashboard")
-    if self.thread is not None: raise FskdError("this dashboard's run has ended; make a new Dashboard (or call `live`) for another")
-    self.start_btn.disabled, self.pause_btn.disabled, self.stop_btn.disabled = True, False, False
+    if self.thread is not None: raise FskdError("this dashboard's run has ended: `rerun()` (Run again) starts it anew")
+    self.start_btn.disabled, self.pause_btn.disabled, self.stop_btn.disabled, self.rerun_btn.disabled = True, False, False, True
     self.thread = threading.Thread(target=self._run, name='fskd-train', daemon=True)
     self.render_thread = threading.Thread(target=self._render_loop, name='fskd-render', daemon=True)
     self.thread.start(); self.render_thread.start()
     return self
 
 @patch
+def _monitor(self:Dashboard) -> Monitor:
+    "A fresh monitor for a run: its sinks are this dashboard and, with `record`, a `Recording`."
+    sinks = [self.receive] + ([Recording(self.record, self.cfg)] if self.record else [])
+    return Monitor(sinks, every=self.every, **self.monitor_kw)
+
+@patch
 def _run(self:Dashboard):
-    try: self.result = run_watched(self.cfg, [self.monitor])
+    try:
+        if self.replay_snaps is not None: self._play()
+        else: self.result = run_watched(self.cfg, [self.monitor])
     except BaseException as e: self.error = e
     finally: self._done = True
+
+@patch
+def rerun(self:Dashboard) -> Dashboard:
+    "The same run again from the start in this dashboard (a replay: played again), with the q the slider shows; its folder, if any, is replaced."
+    if self.running: raise FskdError("the run is still going: Stop it first, then Run again")
+    if self.replay_snaps is None and 'q' in get_method(self.cfg.method).controls:
+        self.cfg = replace(self.cfg, params={**self.cfg.params, 'q': self.q_slider.value})
+    if self.cfg.out: self.cfg = replace(self.cfg, overwrite=True)   # the last run's files move aside (DIR/.replaced), never lost
+    self.monitor = self._monitor()
+    self.thread = self.render_thread = self.result = self.error = self.snap = None
+    self._done, self._drawn, self._next = False, {}, 0.
+    self.q_slider.disabled = self.replay_snaps is not None or 'q' not in get_method(self.cfg.method).controls
+    return self.start()
 
 @patch
 def pause(self:Dashboard): "Hold training at the next step."; self.pause_btn.value = True
@@ -480,18 +656,20 @@ def _render_loop(self:Dashboard):
 
 @patch
 def render(self:Dashboard, snap:dict, plots:bool=True):
-    "Update the widgets from a snapshot: the text always; the samples grid and the plots (changed ones only) when `plots`."
+    "Update the widgets from a snapshot: the text always; the panels whose data changed when `plots` (drawing keeps to `max_share` of wall time)."
     if plots:
-        t0 = time.monotonic()
-        if self._drawn.get('samples') != snap['v']['samples']: self.samples.value = samples_html(snap['samples']); self._drawn['samples'] = snap['v']['samples']
-        for k in self.images:
+        t0 = time.monotonic(); drew = False
+        if self._drawn.get('samples') != snap['v']['samples']:
+            self.samples.value = samples_html(snap['samples'], classes=snap.get('classes')); self._drawn['samples'] = snap['v']['samples']; drew = True
+        for k, w in self.panel.items():
             if self._drawn.get(k) == snap['v'][k]: continue
-            png = DRAW[k](snap[k]); self._drawn[k] = snap['v'][k]
-            if png: self.images[k].value = png; self.images[k].layout.display = None
-        dt = time.monotonic() - t0
-        if dt > .01: self.plot_every = dt / self.max_share; self._next = t0 + self.plot_every   # drawing's share of wall time ≤ max_share
+            h = selection_html(snap[k], snap.get('classes')) if k == 'selection' else HTML_PANELS[k](snap[k]); self._drawn[k] = snap['v'][k]
+            if h: w.value = h; w.layout.display = None; drew = True
+        dt = time.monotonic() - t0; self.draw_s += dt
+        if drew: self.draw_times.append(time.monotonic())
+        self.plot_every = dt / self.max_share; self._next = t0 + self.plot_every   # drawing's share of wall time ≤ max_share
     col = 'red' if snap['error'] else ('#b60' if snap['paused'] or snap['stopped'] else 'black')
-    pe = f' · plots refresh every ≥ {self.plot_every:.0f} s' if self.plot_every and not snap['final'] else ''
+    pe = f' · panels refresh every ≥ {self.plot_every:.0f} s' if self.plot_every and self.plot_every > 1.5 * self.every and not snap['final'] else ''
     self.status.value = f'<span style="color:{col}">{status_line(snap)}{pe}</span>'
     led = snap['ledger']
     if led:
@@ -501,12 +679,19 @@ def render(self:Dashboard, snap:dict, plots:bool=True):
     self._show_cost(snap)
     if snap['final']:
         self.start_btn.disabled = self.pause_btn.disabled = self.stop_btn.disabled = self.q_slider.disabled = True
+        self.rerun_btn.disabled = False
         self.cost.value = end_note(snap) + '<br>' + self.cost.value
     self.renders += 1
 
+def cost_line(s:dict, q:float|None=None) -> str:
+    "DivBFKD's selection bill in one line (the one definition, `selection_cost`): the q and thresholds, images judged and accepted, queries per accepted image."
+    c = selection_cost(s['history'], s.get('running')); tau = s['tau']
+    return (f"q = {s['q'] if q is None else q:.2f} → τ_k ∈ [{min(tau):.3f}, {max(tau):.3f}] · the GAN's selection: {c['judged']:,} synthetic images judged "
+            f"by the teacher, {c['accepted']:,} accepted into the critic's pool" + (f" · <b>{c['per_accepted']:.1f} queries per accepted image</b>" if c['accepted'] else ''))
+
 @patch
 def _show_cost(self:Dashboard, snap:dict|None=None):
-    "The q slider's price: thresholds, synthetic-image queries, and queries per accepted image."
+    "The q slider's price (`cost_line`), or the method's own line (KD^3's selection, LightSKD's losses)."
     snap = snap or self.snap
     s = snap and snap['selection']
     if not s: self.cost.value = f'q = {self.q_slider.value:.2f} (applies when the GAN starts)' if not self.q_slider.disabled else ''; return
@@ -514,10 +699,8 @@ def _show_cost(self:Dashboard, snap:dict|None=None):
         r = s['history'][-1]; self.cost.value = f"self-distillation, epoch {r['epoch'] + 1}: no teacher, no queries; DRG {r['drg']:.3f}, DSR {r['dsr']:.3f}"; return
     if s.get('kind') == 'web':
         r = s['history'][-1]; self.cost.value = f"instance selection, epoch {r['epoch'] + 1}: {r['n_selected']:,} web images kept ({r['ratio']:.0%} of the pool), mean weight {r['mean_w']:.2f}"; return
-    g = self.monitor.gan; tau = g.tau.tolist() if g is not None else s['tau']
-    q_syn = (snap['ledger'] or {}).get('by_phase', {}).get('synthesize', 0); acc = s.get('accepted_total', 0)
-    self.cost.value = (f"q = {self.monitor.q:.2f} → τ_k ∈ [{min(tau):.3f}, {max(tau):.3f}] · synthetic images queried {q_syn:,} · accepted {acc:,}"
-                       + (f" · <b>{q_syn / acc:.1f} queries per accepted image</b>" if acc else ''))
+    g = self.monitor.gan
+    self.cost.value = cost_line(dict(s, tau=g.tau.tolist()) if g is not None else s, self.monitor.q if g is not None else None)
 
 # %% ../nbs/25_dashboard.ipynb #7609c455
 def _in_notebook() -> bool:
@@ -526,21 +709,78 @@ def _in_notebook() -> bool:
         return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
     except Exception: return False
 
+def live_config(method:str, **kw) -> RunConfig:
+    "A `RunConfig` from `live`'s keywords: its fields by name, anything else into the method's params."
+    names = {f.name for f in fields(RunConfig)}
+    return RunConfig(method=method, **{k: v for k, v in kw.items() if k in names and k != 'params'},
+                     params={**kw.get('params', {}), **{k: v for k, v in kw.items() if k not in names}})
+
 def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt, kd3, lightskd
          start:bool=True, # start training at once
          every:float|None=None, # seconds between refreshes (default: 1 in a notebook, 10 outside)
          folder:str|None=None, # outside a notebook: where the PNG snapshots go (default: <out>/live or runs/live-<method>)
-         projector:bool=False, # in a notebook: large type and full-width panels, for a room
+         projector:bool=False, # in a notebook: large type, large charts and captions, for a room
+         record:str|None=None, # in a notebook: keep the run's snapshots in this file for `replay`
          **kw): # RunConfig fields (dataset, config, sample, seed, out...); anything else goes to the method's params (q, gan_epochs...)
     "The one-cell demo: in a notebook, a started `Dashboard`; elsewhere, the run with PNG snapshots and status lines (returns its result)."
-    names = {f.name for f in fields(RunConfig)}
-    cfg = RunConfig(method=method, **{k: v for k, v in kw.items() if k in names and k != 'params'},
-                    params={**kw.get('params', {}), **{k: v for k, v in kw.items() if k not in names}})
+    cfg = live_config(method, **kw)
     if _in_notebook():
-        d = Dashboard(cfg, every=every or 1., projector=projector)
+        d = Dashboard(cfg, every=every or 1., projector=projector, record=record)
         return d.start() if start else d
-    sink = Snapshots(folder or Path(cfg.out or f'runs/live-{method}')/'live', every=every or 10.)
-    return run_watched(cfg, [Monitor([sink], every=every or 10.)])
+    sinks = [Snapshots(folder or Path(cfg.out or f'runs/live-{method}')/'live', every=every or 10.)] + ([Recording(record, cfg)] if record else [])
+    return run_watched(cfg, [Monitor(sinks, every=every or 1. if record else every or 10.)])
+
+# %% ../nbs/25_dashboard.ipynb #rpl00002
+@patch
+def _play(self:Dashboard):
+    "Feed the recorded snapshots to the dashboard at their recorded times (divided by `speed`); Pause holds the clock."
+    t0 = time.monotonic()
+    for s in self.replay_snaps:
+        while True:
+            if self.monitor.stopped: return self.receive(dict(self.snap or s, final=True, stopped=True, phase='stopped'))
+            if self.monitor.paused:
+                p0 = time.monotonic(); self.monitor._stop.wait(.05); t0 += time.monotonic() - p0; continue
+            wait = s['t'] / self.speed - (time.monotonic() - t0)
+            if wait <= 0: break
+            time.sleep(min(wait, .05))
+        self.receive(s)
+
+def replay(path:str|Path, # a file `live(..., record=FILE)` wrote
+           speed:float=1., # 2: twice as fast
+           start:bool=True, projector:bool=False, every:float=1.) -> Dashboard:
+    "A dashboard that plays a recorded run (no training, no teacher): the same panels, at the recorded pace."
+    cfg, snaps = load_recording(path)
+    d = Dashboard(cfg, every=every, projector=projector, label=f'replay of {Path(path).name} (no training)')
+    d.replay_snaps, d.speed = snaps, speed
+    d.q_slider.disabled = True
+    return d.start() if start else d
+
+# %% ../nbs/25_dashboard.ipynb #pair0002
+class Pair:
+    "Two dashboards side by side on the same teacher and images, each with its own settings; `start` and `wait` act on both."
+    def __init__(self, left:Dashboard, right:Dashboard):
+        import ipywidgets as W
+        self.left, self.right = left, right
+        for d in (left, right): d.widget.layout.width = '50%'
+        self.widget = W.HBox([left.widget, right.widget], layout=W.Layout(width='100%'))
+        self.widget.add_class('fskd-pair')
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+    def start(self) -> Pair: self.left.start(); self.right.start(); return self
+    def wait(self, timeout:float|None=None) -> tuple: return self.left.wait(timeout), self.right.wait(timeout)
+
+def live_pair(left:dict, right:dict, # each side's own settings: dict(q=.1), dict(method='fsbbt'), ...
+              start:bool=True, projector:bool=False, every:float=1.,
+              **common) -> Pair: # what both share: method (default divbfkd), dataset, shots, seed, config, out...
+    "Two live runs side by side on the same teacher and real images, for comparing two settings or two methods in front of a room."
+    def side(name, own):
+        kw = dict(common, **own)
+        if kw.get('out'): kw['out'] = str(Path(kw['out'])/name)
+        label = ', '.join(f'{k} = {v}' for k, v in own.items())
+        return Dashboard(live_config(kw.pop('method', 'divbfkd'), **kw), every=every, projector=projector, label=label)
+    p = Pair(side('left', left), side('right', right))
+    return p.start() if start else p
 
 # %% ../nbs/25_dashboard.ipynb #2a3c9f00
 class CompareBoard:

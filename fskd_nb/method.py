@@ -143,6 +143,7 @@ class Method(Stages):
     controls = ()  # settings a dashboard may move while the run trains (DivBFKD: 'q'); the config keeps what was asked, the result what ran
     budget_rule = None  # how it spends a query budget (`spend`): (budget, real images N, classes K, its `Config`, the `RunConfig`) → the settings that spend at most it; None: it spends none
     draw_panel = None  # its own dashboard panel: the state `live_state` hands the dashboard → PNG bytes (None: no panel of its own)
+    live_html = None  # the same panel as HTML/SVG for the notebook dashboard, `live_html(state, classes)` (None: the PNG is shown)
 
     def __init__(self, cfg:RunConfig|None=None, # the run's config (default: this method's defaults)
                  cbs=(), # callbacks (dashboards) that get the run's events

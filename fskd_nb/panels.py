@@ -8,7 +8,7 @@ import io
 import torch, torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['panel_fig', 'panel_png', 'per_class_pick']
+__all__ = ['COLORS', 'panel_fig', 'panel_png', 'per_class_pick', 'svg_chart']
 
 # %% ../nbs/13_panels.ipynb #pa000006
 def panel_fig(w:float, h:float, # size in inches
@@ -43,3 +43,62 @@ def per_class_pick(x:torch.Tensor, # images [M,C,H,W]
     keep = col < n
     x8 = (_display01(x[keep].float()) * 255).round().to(torch.uint8).permute(0, 2, 3, 1)
     return dict(x=x8.cpu().numpy(), lab=lab[keep].tolist(), conf=conf[keep].float().tolist(), col=col[keep].tolist(), n_classes=n_classes, n=n)
+
+# %% ../nbs/13_panels.ipynb #svg00002
+COLORS = ('#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#7f7f7f')
+
+def _ticks(lo:float, hi:float, n:int=4) -> list:
+    "About `n` round tick values covering [lo, hi]."
+    import math
+    if hi <= lo: hi = lo + 1
+    step = 10 ** math.floor(math.log10((hi - lo) / n)); step *= next((m for m in (1, 2, 2.5, 5, 10) if (hi - lo) / (step * m) <= n), 10)
+    return [round(t, 10) for t in [math.ceil(lo / step) * step + i * step for i in range(n + 2)] if lo - 1e-9 <= t <= hi + 1e-9]
+
+def _fmt(v:float) -> str: return f'{v:.0f}' if abs(v) >= 100 or v == int(v) else f'{v:.2g}' if abs(v) < 1 else f'{v:.1f}'
+
+def svg_chart(lines:list=(), # dicts: x, y (lists), label, color, dash (bool), marker (bool)
+              bars:list=(), # dicts: x (positions), h (heights), bottom (optional), label, color, width (in x units)
+              title:str='', xlabel:str='', ylabel:str='',
+              ylim:tuple|None=None, xlim:tuple|None=None, # axis ranges (default: the data's)
+              xticks:list|None=None, # [(position, label)] instead of numeric ticks (class names)
+              spans:list=(), # dicts: x0, x1, color: shaded vertical bands (a threshold range)
+              w:int=340, h:int=190) -> str: # the drawing's own units; the browser scales it to its box
+    "One chart as an SVG string: lines and bars on one pair of axes, ticks, a legend; its text scales with CSS (`.fskd-chart text`)."
+    import html, math
+    fin = lambda v: v is not None and isinstance(v, (int, float)) and math.isfinite(v)
+    xs = [v for l in lines for v in l['x']] + [v for b in bars for v in b['x']] + [v for s in spans for v in (s['x0'], s['x1'])]
+    ys = [v for l in lines for v in l['y'] if fin(v)] + [(b.get('bottom') or [0] * len(b['h']))[i] + v for b in bars for i, v in enumerate(b['h'])] + ([0] if bars else [])
+    x0, x1 = xlim or ((min(xs), max(xs)) if xs else (0, 1)); y0, y1 = ylim or ((min(ys), max(ys)) if ys else (0, 1))
+    if bars and not xlim: pad = max(b.get('width', .8) for b in bars) / 2; x0, x1 = x0 - pad, x1 + pad
+    if x1 <= x0: x1 = x0 + 1
+    if y1 <= y0: y1 = y0 + (abs(y0) or 1)
+    L, R, T, B = 42, 8, 22, 34   # margins: ticks and labels outside the plot area
+    px = lambda v: L + (v - x0) / (x1 - x0) * (w - L - R); py = lambda v: h - B - (v - y0) / (y1 - y0) * (h - T - B)
+    e = html.escape
+    out = [f'<svg class="fskd-chart" viewBox="0 0 {w} {h}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">',
+           f'<text class="t" x="{w / 2}" y="13" text-anchor="middle" font-size="11">{e(title)}</text>',
+           f'<rect x="{L}" y="{T}" width="{w - L - R}" height="{h - T - B}" fill="none" stroke="#999" stroke-width=".6"/>']
+    for s in spans: out.append(f'<rect x="{px(s["x0"]):.1f}" y="{T}" width="{max(px(s["x1"]) - px(s["x0"]), 1):.1f}" height="{h - T - B}" fill="{s.get("color", "#2ca02c")}" opacity=".18"/>')
+    for t in _ticks(y0, y1):
+        out.append(f'<line x1="{L - 3}" x2="{L}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#999"/><text class="k" x="{L - 5}" y="{py(t) + 3:.1f}" text-anchor="end" font-size="9">{_fmt(t)}</text>')
+    for pos, lab in (xticks if xticks is not None else [(t, _fmt(t)) for t in _ticks(x0, x1, 5)]):
+        out.append(f'<text class="k" x="{px(pos):.1f}" y="{h - B + 12}" text-anchor="middle" font-size="9">{e(str(lab))}</text>')
+    out.append(f'<text class="l" x="{(L + w - R) / 2}" y="{h - 6}" text-anchor="middle" font-size="10">{e(xlabel)}</text>')
+    if ylabel: out.append(f'<text class="l" x="10" y="{(T + h - B) / 2}" text-anchor="middle" font-size="10" transform="rotate(-90 10 {(T + h - B) / 2})">{e(ylabel)}</text>')
+    legend = []
+    for i, b in enumerate(bars):
+        c, bw = b.get('color', COLORS[i % len(COLORS)]), b.get('width', .8); bot = b.get('bottom') or [0] * len(b['h'])
+        for x, v, b0 in zip(b['x'], b['h'], bot):
+            if fin(v) and v: out.append(f'<rect x="{px(x - bw / 2):.1f}" y="{py(b0 + v):.1f}" width="{px(x + bw / 2) - px(x - bw / 2):.1f}" height="{py(b0) - py(b0 + v):.1f}" fill="{c}"/>')
+        if b.get('label'): legend.append((b['label'], c))
+    for i, l in enumerate(lines):
+        c = l.get('color', COLORS[(i + len(bars)) % len(COLORS)]); pts = [(px(x), py(y)) for x, y in zip(l['x'], l['y']) if fin(y)]
+        dash, pp = ' stroke-dasharray="4 3"' if l.get('dash') else '', ' '.join(f'{a:.1f},{b:.1f}' for a, b in pts)
+        if pts: out.append(f'<polyline fill="none" stroke="{c}" stroke-width="1.6"{dash} points="{pp}"/>')
+        if l.get('marker'): out += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2" fill="{c}"/>' for a, b in pts]
+        if l.get('label'): legend.append((l['label'], c))
+    for i, (lab, c) in enumerate(legend):
+        y = T + 10 + 11 * i
+        out.append(f'<rect x="{L + 6}" y="{y - 6}" width="8" height="3" fill="{c}"/><text class="g" x="{L + 17}" y="{y}" font-size="9">{e(lab)}</text>')
+    return ''.join(out) + '</svg>'
+

@@ -13,7 +13,7 @@ from ..teacher import Teacher
 from ..learner import Callback, CancelFitException, sgd, multistep, notify
 from ..losses import soft_ce
 from ..basics import patch
-from ..panels import panel_fig, panel_png
+from ..panels import panel_fig, panel_png, svg_chart
 from ..settings import ByDataset, MTE_PRESETS, MethodConfig, param, rule
 from ..method import Method, Fit, BudgetTooSmall
 from ..dist import ddp, shard, gather, world, is_main
@@ -21,7 +21,7 @@ from ..dist import ddp, shard, gather, world, is_main
 # %% auto #0
 __all__ = ['DIVBFKD_PRESETS', 'ABLATION', 'adaptive_thresholds', 'GanGenerator', 'Critic', 'gradient_penalty', 'DivGAN',
            'SynthSet', 'synth_set', 'plot_selection', 'show_synth', 'DivBFKDConfig', 'divbfkd_budget', 'DivBFKD',
-           'draw_divbfkd_panel']
+           'draw_divbfkd_panel', 'selection_cost', 'live_html']
 
 # %% ../../nbs/19_methods.divbfkd.ipynb #87dc38b3
 def adaptive_thresholds(p:torch.Tensor, # the teacher's probabilities on the N real images [N,K]
@@ -176,6 +176,7 @@ def fit_epoch(self:DivGAN) -> dict:
         for b in order.split(self.bs):
             self.step(self.pool[b]); self._cb('after_gan_step')
         if self._buf: self._cand = tuple(gather(torch.cat(v)) for v in zip(*self._buf))   # under torchrun: every process's candidates, on every process
+        self._buf = []   # the epoch is in the history now: between epochs nothing is running
     self.epoch += 1; self.history.append(self.state(t.elapsed)); self._cb('after_gan_epoch')
     return self.history[-1]
 
@@ -303,7 +304,7 @@ def plot_selection(history:list, # `DivGAN.history` (or result.extra['gan_histor
     plt.tight_layout()
     return axs
 
-def show_synth(s:SynthSet, n:int=8):
+def show_synth(s:SynthSet, n:int=8, classes:list|None=None): # classes: a name per class for the rows (default: their numbers)
     "A grid of n synthetic images per teacher class, titled with the teacher's confidence."
     import matplotlib.pyplot as plt
     K = s.p.shape[1]; conf, lab = s.p.max(1)
@@ -314,7 +315,7 @@ def show_synth(s:SynthSet, n:int=8):
             ax = axs[k, j]; ax.axis('off')
             if j < len(i):
                 ax.imshow(s.x[i[j]].cpu().permute(1, 2, 0).squeeze(-1), cmap='gray', vmin=0, vmax=1); ax.set_title(f'{conf[i[j]]:.2f}', fontsize=7)
-        axs[k, 0].text(-0.3, .5, str(k), transform=axs[k, 0].transAxes, ha='right', va='center')
+        axs[k, 0].text(-0.3, .5, classes[k] if classes else str(k), transform=axs[k, 0].transAxes, ha='right', va='center')
     fig.suptitle("synthetic images by the teacher's class (title: its confidence)", fontsize=9); fig.tight_layout()
     return fig
 
@@ -393,6 +394,8 @@ class DivBFKD(Method):
             ('+ CB', 'divbfkd', dict(select=False)), ('DivBFKD (AT + CB)', 'divbfkd', {}))
     @staticmethod
     def draw_panel(s:dict) -> bytes: return draw_divbfkd_panel(s)
+    @staticmethod
+    def live_html(s:dict, classes:list|None=None) -> str: return live_html(s, classes)
     def live_state(self, mon) -> dict|None:
         "The selection now: τ, q, the latest batch's confidence histogram, this epoch's accepted/rejected so far, the history (from the GAN `mon` watches)."
         g = mon.gan
@@ -400,10 +403,10 @@ class DivBFKD(Method):
         r = dict(kind='gan', method=self.name, q=g.q, tau=g.tau.tolist(), history=list(g.history), select=g.select)
         if g.last_conf is not None: r['conf_hist'] = torch.histc(g.last_conf.float(), 20, 0, 1).tolist()
         now = g.running_selection()
-        if now: r.update(now)   # the running epoch, so far
+        if now: r.update(now); r['running'] = now   # the running epoch, so far
         elif g.history and 'accepted' in g.history[-1]:
             h = g.history[-1]; r.update(accepted=h['accepted'], rejected=h['rejected'], acc_rate=h['acc_rate'])
-        r['accepted_total'] = sum(sum(h.get('accepted', [])) for h in g.history) + (sum(r['accepted']) if now else 0)
+        r['accepted_total'] = selection_cost(g.history, now)['accepted']
         return r
     def fit(self) -> Fit:
         cfg, P, spec, dev, teacher, fs = self.cfg, self.p, self.spec, self.dev, self.teacher, self.data.fs
@@ -463,6 +466,36 @@ def draw_divbfkd_panel(s:dict) -> bytes:
         axs[2].legend(fontsize=8)
     axs[2].set_ylim(0, 1); axs[2].set_xlabel('GAN epoch'); axs[2].set_title('selection over training', fontsize=9)
     return panel_png(fig)
+
+# %% ../../nbs/19_methods.divbfkd.ipynb #panel005
+def selection_cost(history:list, # `DivGAN.history` rows (or `result.extra['gan_history']`)
+                   running:dict|None=None) -> dict: # the running epoch's accepted / rejected so far (`running_selection`)
+    "The GAN's selection bill: images the teacher judged, images accepted into the critic's pool, queries per accepted image."
+    rows = [h for h in history if 'accepted' in h] + ([running] if running else [])
+    judged = sum(sum(h['accepted']) + sum(h['rejected']) for h in rows); acc = sum(sum(h['accepted']) for h in rows)
+    return dict(judged=judged, accepted=acc, per_accepted=judged / acc if acc else None)
+
+def live_html(s:dict, classes:list|None=None) -> str:
+    "The selection panel as SVG charts (see `draw_divbfkd_panel`): confidence histogram, this epoch by class, τ_k at q, the rates over epochs."
+    K = len(s['tau']); names = [str(c)[:8] for c in (classes or range(K))]; xt = list(zip(range(K), names))
+    charts = []
+    if 'conf_hist' in s and s['select']:
+        h = s['conf_hist']; w = 1 / len(h)
+        charts.append(svg_chart(bars=[dict(x=[w * (i + .5) for i in range(len(h))], h=h, width=w * .9, color='#7f7f7f')], xlim=(0, 1),
+                                spans=[dict(x0=min(s['tau']), x1=max(s['tau']))], title="teacher's confidence, latest batch (green: τ range)", xlabel='max T(x̃)'))
+    if 'accepted' in s:
+        a, r = s['accepted'], s['rejected']
+        charts.append(svg_chart(bars=[dict(x=list(range(K)), h=a, label='accepted', color='#2ca02c'), dict(x=list(range(K)), h=r, bottom=a, label='rejected', color='#e8a0a0')],
+                                xticks=xt, title='this epoch, by teacher class'))
+    charts.append(svg_chart(bars=[dict(x=list(range(K)), h=s['tau'], color='#2ca02c')], ylim=(.5, 1), xticks=xt, title=f"thresholds τ_k at q = {s['q']:.2f}"))
+    hist = s['history']
+    if hist:
+        ep = [r['epoch'] for r in hist]; lines = [dict(x=ep, y=[r['pool_syn_frac'] for r in hist], label="critic pool: synthetic share")]
+        if 'acc_rate' in hist[-1]: lines.insert(0, dict(x=ep, y=[r.get('acc_rate', float('nan')) for r in hist], label='acceptance rate'))
+        if len({r['q'] for r in hist}) > 1: lines.append(dict(x=ep, y=[r['q'] for r in hist], label='q', dash=True, color='#000'))
+        charts.append(svg_chart(lines, ylim=(0, 1), xlabel='GAN epoch', title='selection over training'))
+    return ''.join(f"<div class='fskd-chart-box'>{c}</div>" for c in charts)
+
 
 # %% ../../nbs/19_methods.divbfkd.ipynb #abl00001
 ABLATION = DivBFKD.rows   # the paper's ablation rows (`fskd_nb.run.ablation` runs them on one teacher, N and seed)
