@@ -89,6 +89,9 @@ def before_gan(self:Monitor):
     else: self.q = self.gan.q
 
 @patch
+def before_synthesis(self:Monitor): self.new_phase('synthetic set'); self.snapshot()   # DivBFKD: the GAN is done, its images are being made and asked about
+
+@patch
 def after_synthesis(self:Monitor):
     s = self.synth; conf, lab = s.p.max(1)
     self.samples = dict(per_class_pick(s.x, lab, conf, s.p.shape[1], self.n_show), source=f'{type(s).__name__}: {len(s.x)} images')
@@ -508,8 +511,9 @@ _PROJECTOR_CSS = """<style>
 .fskd-projector button { height: 44px !important; width: 150px !important; }
 .fskd-projector .widget-slider { width: 520px !important; }
 .fskd-projector .widget-image img, .fskd-projector img.widget-image { width: 100% !important; }
-.fskd-projector .fskd-chart-box { flex: 1 1 45%; max-width: none; }
-.fskd-projector .fskd-chart text { font-size: 14px !important; }
+.fskd-projector .fskd-chart-box { flex: 0 1 48%; max-width: none; }
+.fskd-projector .fskd-chart text { font-size: 13px !important; }
+.fskd-projector .fskd-chart text.k { font-size: 10px !important; }
 .fskd-projector .fskd-chart text.t { font-size: 15px !important; font-weight: bold; }
 .fskd-projector .fskd-grid { font-size: 18px !important; }
 .fskd-projector .fskd-grid img { height: 96px; image-rendering: pixelated; }
@@ -658,14 +662,14 @@ def _render_loop(self:Dashboard):
 def render(self:Dashboard, snap:dict, plots:bool=True):
     "Update the widgets from a snapshot: the text always; the panels whose data changed when `plots` (drawing keeps to `max_share` of wall time)."
     if plots:
-        t0 = time.monotonic(); drew = False
+        t0, c0 = time.monotonic(), time.thread_time(); drew = False   # the cost: this thread's CPU time (time spent waiting for the GIL costs training nothing)
         if self._drawn.get('samples') != snap['v']['samples']:
             self.samples.value = samples_html(snap['samples'], classes=snap.get('classes')); self._drawn['samples'] = snap['v']['samples']; drew = True
         for k, w in self.panel.items():
             if self._drawn.get(k) == snap['v'][k]: continue
             h = selection_html(snap[k], snap.get('classes')) if k == 'selection' else HTML_PANELS[k](snap[k]); self._drawn[k] = snap['v'][k]
             if h: w.value = h; w.layout.display = None; drew = True
-        dt = time.monotonic() - t0; self.draw_s += dt
+        dt = time.thread_time() - c0; self.draw_s += dt
         if drew: self.draw_times.append(time.monotonic())
         self.plot_every = dt / self.max_share; self._next = t0 + self.plot_every   # drawing's share of wall time ≤ max_share
     col = 'red' if snap['error'] else ('#b60' if snap['paused'] or snap['stopped'] else 'black')

@@ -24,6 +24,7 @@ LEARNER_EVENTS = ('before_fit', 'before_epoch', 'before_batch', 'after_pred', 'a
 RUN_EVENTS = ('before_run', # the teacher and the data are ready (attrs: teacher, cfg, test, tfm)
               'before_gan', 'after_gan_step', 'after_gan_epoch', # DivBFKD's GAN (attr: gan)
               'before_pseudo_batches', 'after_pseudo_batch', # ZSKT's loop (attrs: G, student; it, n_batches, loss_g, loss_s)
+              'before_synthesis', # a generator is trained and its images are about to be made and labelled (attr: gan)
               'after_synthesis', # a synthetic or labelled set is ready (attr: synth)
               'after_selection', # KD^3 chose this epoch's images (attr: selection)
               'after_skd_epoch', # LightSKD's loss terms of the epoch (attr: skd)

@@ -62,7 +62,8 @@ def svg_chart(lines:list=(), # dicts: x, y (lists), label, color, dash (bool), m
               ylim:tuple|None=None, xlim:tuple|None=None, # axis ranges (default: the data's)
               xticks:list|None=None, # [(position, label)] instead of numeric ticks (class names)
               spans:list=(), # dicts: x0, x1, color: shaded vertical bands (a threshold range)
-              w:int=340, h:int=190) -> str: # the drawing's own units; the browser scales it to its box
+              w:int=340, h:int=190, # the drawing's own units; the browser scales it to its box
+              max_points:int=300) -> str: # a longer line is thinned to about this many points
     "One chart as an SVG string: lines and bars on one pair of axes, ticks, a legend; its text scales with CSS (`.fskd-chart text`)."
     import html, math
     fin = lambda v: v is not None and isinstance(v, (int, float)) and math.isfinite(v)
@@ -93,6 +94,7 @@ def svg_chart(lines:list=(), # dicts: x, y (lists), label, color, dash (bool), m
         if b.get('label'): legend.append((b['label'], c))
     for i, l in enumerate(lines):
         c = l.get('color', COLORS[(i + len(bars)) % len(COLORS)]); pts = [(px(x), py(y)) for x, y in zip(l['x'], l['y']) if fin(y)]
+        if len(pts) > max_points: pts = pts[::-(-len(pts) // max_points)] + ([pts[-1]] if (len(pts) - 1) % -(-len(pts) // max_points) else [])   # long series thinned, the last point kept
         dash, pp = ' stroke-dasharray="4 3"' if l.get('dash') else '', ' '.join(f'{a:.1f},{b:.1f}' for a, b in pts)
         if pts: out.append(f'<polyline fill="none" stroke="{c}" stroke-width="1.6"{dash} points="{pp}"/>')
         if l.get('marker'): out += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2" fill="{c}"/>' for a, b in pts]

@@ -423,6 +423,7 @@ class DivBFKD(Method):
         self.notify('before_gan', gan=gan)
         with Timer(dev) as tg:                                           # step 1
             if not gan.cancelled: gan.fit(P.gan_epochs - gan.epoch, cfg.progress)
+        self.notify('before_synthesis', gan=gan)                         # the GAN is done: a dashboard says so
         with Timer(dev) as tsyn:                                          # step 2
             syn = self.stage('synth', lambda: synth_set(gan.G, teacher, P.m, spec.n_classes, tt, balance=P.balance, chunk=P.gen_chunk or 4 * P.gan_bs,
                                                          max_factor=P.max_factor, max_queries=P.synth_queries, gen=gan.gen, progress=cfg.progress))

@@ -48,7 +48,7 @@ def one(kind):
     gan_loop, student_loop = sum(h['s'] for h in r.extra['gan_history']), sum(h['time_s'] for h in r.extra['history'])
     print(json.dumps(dict(kind=kind, gan_s=gan_loop, student_s=student_loop, gan_step_ms=1e3 * gan_loop / gan_steps,
                           student_batch_ms=1e3 * student_loop / batches, gan_phase_s=t['gan_s'], student_phase_s=t['student_s'],
-                          acc_last=r.acc_last, wall_s=r.wall_s, data='sample' if sample else 'MNIST',
+                          acc_last=r.acc_last, wall_s=r.wall_s, data='Fashion-MNIST (the demo)' if a.demo else 'sample' if sample else 'MNIST',
                           machine=f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, "
                                   f"{'cuda ' + torch.cuda.get_device_name() if torch.cuda.is_available() else 'cpu'}", **extra)))
 
