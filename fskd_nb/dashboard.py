@@ -5,12 +5,12 @@
 # %% ../nbs/25_dashboard.ipynb #e9e9454e
 from __future__ import annotations
 import io, json, gzip, base64, time, threading
-from dataclasses import fields, replace, asdict
+from dataclasses import replace, asdict
 from pathlib import Path
 import torch
 from .core import FskdError, RunResult, atomic_write, ensure_dir, default_device
 from .basics import patch
-from .settings import RunConfig
+from .settings import RunConfig, split_settings
 from .panels import panel_fig, panel_png, per_class_pick, svg_chart
 from .method import resolve
 from .methods import REGISTRY, get_method
@@ -21,8 +21,8 @@ from .transition import transition_curves, mte
 # %% auto #0
 __all__ = ['DRAW', 'MTE_NOTE', 'HTML_PANELS', 'REPLAY_FORMAT', 'Monitor', 'draw_samples', 'samples_html', 'draw_selection',
            'draw_boundary', 'draw_curves', 'boundary_html', 'curves_html', 'selection_html', 'status_line', 'Snapshots',
-           'live_methods', 'run_watched', 'Recording', 'load_recording', 'end_note', 'Dashboard', 'cost_line',
-           'live_config', 'live', 'replay', 'Pair', 'live_pair', 'CompareBoard']
+           'live_methods', 'run_watched', 'Recording', 'load_recording', 'end_note', 'Dashboard', 'cost_line', 'live',
+           'replay', 'Pair', 'live_pair', 'CompareBoard']
 
 # %% ../nbs/25_dashboard.ipynb #cfef2e5a
 class Monitor(Callback):
@@ -144,7 +144,7 @@ def within(self:Monitor, cost:float=0.) -> bool:
     now = time.monotonic(); return self.busy_ph + cost <= self.share * (now - (self.t_ph or self.t0 or now))
 
 @patch
-def after_gan_step(self:Monitor): self.step()
+def after_gan_step(self:Monitor): self.v['selection'] += 1; self.step()   # the latest batch's confidences and the running epoch's counts changed
 @patch
 def after_batch(self:Monitor): self.step(student=True)
 @patch
@@ -449,12 +449,16 @@ def _decode_snap(s:dict) -> dict:
 
 _GROWING = (('selection', 'history'), ('boundary', 'rows'), ('curves', 'gan'), ('curves', 'student'), ('curves', 'probe'), ('curves', 'test'), ('curves', 'zskt'))
 
+def _lengths(s:dict) -> dict:
+    "The lengths of a snapshot's growing lists."
+    return {(a, b): len(v) for a, b in _GROWING if isinstance(v := (s.get(a) or {}).get(b), list)}
+
 def _grow(s:dict, prev:dict|None) -> dict:
-    "Lists that only grow (a history, a curve) kept as the rows added since `prev`: a recording grows linearly, not quadratically."
+    "Lists that only grow (a history, a curve) kept as the rows added since the last snapshot (`prev`: its `_lengths`): a recording grows linearly, not quadratically."
     if prev is None: return s
     for a, b in _GROWING:
-        cur, old = (s.get(a) or {}).get(b), (prev.get(a) or {}).get(b)
-        if isinstance(cur, list) and isinstance(old, list) and len(cur) >= len(old): s[a] = dict(s[a], **{b: {'from': len(old), 'rows': cur[len(old):]}})
+        cur, n = (s.get(a) or {}).get(b), prev.get((a, b))
+        if isinstance(cur, list) and n is not None and len(cur) >= n: s[a] = dict(s[a], **{b: {'from': n, 'rows': cur[n:]}})
     return s
 
 def _ungrow(s:dict, prev:dict|None) -> dict:
@@ -466,20 +470,20 @@ def _ungrow(s:dict, prev:dict|None) -> dict:
 class Recording:
     "A sink that keeps a run's snapshots (at most one per `every` seconds, and the last; new images at most every `images_every` s) and writes them, gzipped JSON, when the run ends."
     def __init__(self, path:str|Path, cfg:RunConfig|None=None, every:float=1., images_every:float=3.):
-        self.path, self.cfg, self.every, self.images_every, self.snaps, self._t, self._ti, self._prev = Path(path), cfg, every, images_every, [], -1e9, -1e9, None
+        self.path, self.cfg, self.every, self.images_every = Path(path), cfg, every, images_every
+        self.snaps, self._t, self._ti, self._prev, self._vs = [], -1e9, -1e9, None, None   # snapshots as JSON text; the last one's list lengths and images' version
     def __call__(self, snap:dict):
         if not snap['final'] and snap['t'] - self._t < self.every: return
-        self._t = snap['t']; s = _encode_snap(snap)
-        if self.snaps and snap['samples'] is not None and not snap['final'] and (snap['v']['samples'] == self.snaps[-1]['v']['samples'] or snap['t'] - self._ti < self.images_every):
+        self._t = snap['t']; s = _encode_snap(snap); n = _lengths(s)
+        if self.snaps and snap['samples'] is not None and not snap['final'] and (snap['v']['samples'] == self._vs or snap['t'] - self._ti < self.images_every):
             s['samples'] = 'same'   # images (most of a recording's size) are kept once, and new ones at most every images_every seconds
-        elif snap['samples'] is not None: self._ti = snap['t']
-        full = json.loads(json.dumps(s, default=float))   # a copy: later snapshots share lists
-        self.snaps.append(_grow(dict(full), self._prev)); self._prev = full
+        elif snap['samples'] is not None: self._ti, self._vs = snap['t'], snap['v']['samples']
+        self.snaps.append(json.dumps(_grow(s, self._prev), default=float)); self._prev = n   # written now: later snapshots share rows with this one
         if snap['final']: self.save()
     def save(self) -> Path:
-        cfg = None if self.cfg is None else {k: v for k, v in asdict(self.cfg).items()}
-        d = dict(format=REPLAY_FORMAT, cfg=cfg, snaps=self.snaps)
-        return atomic_write(self.path, gzip.compress(json.dumps(d, default=float).encode(), 6))
+        cfg = None if self.cfg is None else json.dumps(asdict(self.cfg), default=float)
+        text = f'{{"format": {json.dumps(REPLAY_FORMAT)}, "cfg": {cfg or "null"}, "snaps": [{", ".join(self.snaps)}]}}'
+        return atomic_write(self.path, gzip.compress(text.encode(), 6))
 
 def load_recording(path:str|Path) -> tuple:
     "(RunConfig, snapshots) of a recording `Recording` wrote; one line naming the problem otherwise."
@@ -537,6 +541,7 @@ class Dashboard:
     def __init__(self, cfg, # a `RunConfig` of a live method (see `live_methods`)
                  every:float=1., # seconds between refreshes of the text, at most
                  max_share:float=.03, # drawing the panels may take at most this share of wall time (their refresh interval adapts)
+                 images_every:float=2., # seconds between redraws of the synthetic images, at least (encoding them while training runs costs more than their drawing time)
                  q_max:float=.6, # the q slider's range is [0, q_max] (above ~0.6 most thresholds sit at their 0.99 clamp)
                  projector:bool=False, # large type, large charts and captions, for a room
                  record:str|None=None, # a file: keep the run's snapshots there when it ends (`replay` plays it without training)
@@ -546,11 +551,11 @@ class Dashboard:
         except ImportError: raise FskdError("the live dashboard needs ipywidgets: pip install 'fskd_nb[dashboard]' (outside a notebook, live() writes PNG snapshots and needs nothing more)") from None
         if cfg.method not in live_methods(): raise FskdError(f"{cfg.method} has no live view (it takes no callbacks); live methods: {', '.join(live_methods())}")
         M = get_method(cfg.method); _, p = resolve(cfg, M)
-        self.cfg, self.every, self.monitor_kw, self.record, self.replay_snaps, self.speed = cfg, every, monitor_kw, record, None, 1.
+        self.cfg, self.every, self.images_every, self.monitor_kw, self.record, self.replay_snaps, self.speed = cfg, every, images_every, monitor_kw, record, None, 1.
         self.monitor = self._monitor()
         self.thread = self.render_thread = self.result = self.error = self.snap = None
         self._new, self._done, self._drawn, self.renders, self.max_share, self._next, self.plot_every = threading.Event(), False, {}, 0, max_share, 0., None
-        self.draw_s, self.draw_times = 0., []   # seconds spent drawing panels; when each panel change reached the widgets (monotonic)
+        self.draw_s, self.draw_times, self._t_images = 0., [], -1e9   # seconds spent drawing panels; when each panel change reached the widgets (monotonic)
         self.start_btn = W.Button(description='Start', icon='play', button_style='success', tooltip='train in a background thread')
         self.pause_btn = W.ToggleButton(description='Pause', icon='pause', disabled=True, tooltip='hold training at the next step')
         self.stop_btn = W.Button(description='Stop', icon='stop', button_style='danger', disabled=True, tooltip='stop; the result and checkpoint are still saved')
@@ -622,7 +627,7 @@ def rerun(self:Dashboard) -> Dashboard:
     if self.cfg.out: self.cfg = replace(self.cfg, overwrite=True)   # the last run's files move aside (DIR/.replaced), never lost
     self.monitor = self._monitor()
     self.thread = self.render_thread = self.result = self.error = self.snap = None
-    self._done, self._drawn, self._next = False, {}, 0.
+    self._done, self._drawn, self._next, self._t_images = False, {}, 0., -1e9
     self.q_slider.disabled = self.replay_snaps is not None or 'q' not in get_method(self.cfg.method).controls
     return self.start()
 
@@ -663,8 +668,8 @@ def render(self:Dashboard, snap:dict, plots:bool=True):
     "Update the widgets from a snapshot: the text always; the panels whose data changed when `plots` (drawing keeps to `max_share` of wall time)."
     if plots:
         t0, c0 = time.monotonic(), time.thread_time(); drew = False   # the cost: this thread's CPU time (time spent waiting for the GIL costs training nothing)
-        if self._drawn.get('samples') != snap['v']['samples']:
-            self.samples.value = samples_html(snap['samples'], classes=snap.get('classes')); self._drawn['samples'] = snap['v']['samples']; drew = True
+        if self._drawn.get('samples') != snap['v']['samples'] and (snap['final'] or t0 - self._t_images >= self.images_every):
+            self.samples.value = samples_html(snap['samples'], classes=snap.get('classes')); self._drawn['samples'] = snap['v']['samples']; drew = True; self._t_images = t0
         for k, w in self.panel.items():
             if self._drawn.get(k) == snap['v'][k]: continue
             h = selection_html(snap[k], snap.get('classes')) if k == 'selection' else HTML_PANELS[k](snap[k]); self._drawn[k] = snap['v'][k]
@@ -713,12 +718,6 @@ def _in_notebook() -> bool:
         return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
     except Exception: return False
 
-def live_config(method:str, **kw) -> RunConfig:
-    "A `RunConfig` from `live`'s keywords: its fields by name, anything else into the method's params."
-    names = {f.name for f in fields(RunConfig)}
-    return RunConfig(method=method, **{k: v for k, v in kw.items() if k in names and k != 'params'},
-                     params={**kw.get('params', {}), **{k: v for k, v in kw.items() if k not in names}})
-
 def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt, kd3, lightskd
          start:bool=True, # start training at once
          every:float|None=None, # seconds between refreshes (default: 1 in a notebook, 10 outside)
@@ -727,7 +726,7 @@ def live(method:str='divbfkd', # a live method: divbfkd, fsbbt, zskt, kd3, light
          record:str|None=None, # in a notebook: keep the run's snapshots in this file for `replay`
          **kw): # RunConfig fields (dataset, config, sample, seed, out...); anything else goes to the method's params (q, gan_epochs...)
     "The one-cell demo: in a notebook, a started `Dashboard`; elsewhere, the run with PNG snapshots and status lines (returns its result)."
-    cfg = live_config(method, **kw)
+    cfg = split_settings(method, **kw)
     if _in_notebook():
         d = Dashboard(cfg, every=every or 1., projector=projector, record=record)
         return d.start() if start else d
@@ -782,7 +781,7 @@ def live_pair(left:dict, right:dict, # each side's own settings: dict(q=.1), dic
         kw = dict(common, **own)
         if kw.get('out'): kw['out'] = str(Path(kw['out'])/name)
         label = ', '.join(f'{k} = {v}' for k, v in own.items())
-        return Dashboard(live_config(kw.pop('method', 'divbfkd'), **kw), every=every, projector=projector, label=label)
+        return Dashboard(split_settings(kw.pop('method', 'divbfkd'), **kw), every=every, projector=projector, label=label)
     p = Pair(side('left', left), side('right', right))
     return p.start() if start else p
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 import torch
 from .basics import ConfigError
-from .settings import RunConfig, RUN_FIELDS
+from .settings import RunConfig, split_settings
 from .core import RunResult, progress_bar, result_row
 from .method import resolve   # re-exported with RunConfig and get_method: a script imports what it needs from here
 from .methods import get_method
@@ -66,10 +66,7 @@ def distill(method:str, # a registered method: 'standard-kd', 'fsbbt', 'divbfkd'
             **settings) -> RunResult: # `RunConfig` fields and the method's settings, e.g. epochs=5, n_mix=2000
     "Run `method` on your teacher and data into your student; returns the `RunResult`, the trained student in its `model` (all saved to `out` if given)."
     M = get_method(method)
-    run_kw = {k: v for k, v in settings.items() if k in RUN_FIELDS and k not in ('method', 'params')}
-    params = {k: v for k, v in settings.items() if k not in RUN_FIELDS}
-    if 'params' in settings: params = {**settings['params'], **params}
-    return M(RunConfig(method=M.name, **run_kw, params=params), cbs, teacher=teacher, data=data, test=test, student=student).run()
+    return M(split_settings(M.name, **settings), cbs, teacher=teacher, data=data, test=test, student=student).run()
 
 # %% ../nbs/23_run.ipynb #63ec3061
 def _images(paths) -> list:

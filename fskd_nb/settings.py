@@ -10,7 +10,8 @@ from .basics import FskdError, ConfigError
 
 # %% auto #0
 __all__ = ['MODES', 'TEACHER_HELP', 'RUN_FIELDS', 'MTE_PRESETS', 'param', 'Rule', 'rule', 'check_rules', 'base_type',
-           'check_value', 'build_config', 'field_docs', 'describe', 'RunConfig', 'ByDataset', 'MethodConfig']
+           'check_value', 'build_config', 'field_docs', 'describe', 'RunConfig', 'split_settings', 'ByDataset',
+           'MethodConfig']
 
 # %% ../nbs/01_settings.ipynb #se000006
 def param(default, # the default value (immutable: numbers, strings, tuples, None)
@@ -247,6 +248,12 @@ class RunConfig:
         return self.seed if self.draw_seed is None else self.draw_seed
 
 RUN_FIELDS = tuple(f.name for f in fields(RunConfig))
+
+# %% ../nbs/01_settings.ipynb #se0000a2
+def split_settings(method:str, **settings) -> RunConfig:
+    "A `RunConfig` from flat keywords: its fields by name, anything else (and a `params` dict) into the method's params."
+    run_kw = {k: v for k, v in settings.items() if k in RUN_FIELDS and k not in ('method', 'params')}
+    return RunConfig(method=method, **run_kw, params={**settings.get('params', {}), **{k: v for k, v in settings.items() if k not in RUN_FIELDS}})
 
 # %% ../nbs/01_settings.ipynb #r0000013
 class ByDataset(dict):

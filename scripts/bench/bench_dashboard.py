@@ -36,7 +36,7 @@ def one(kind):
     elif kind == 'dashboard':
         d = Dashboard(cfg, every=a.every); t0 = __import__('time').monotonic(); r = d.start().wait()
         gan_end = t0 + r.extra['times']['gan_s'] + 1; ts = [t for t in d.draw_times if t <= gan_end]
-        extra = dict(renders=d.renders, probes=len(d.monitor.boundary), plot_every_s=d.plot_every, draw_s=round(d.draw_s, 3), draw_share_pct=round(100 * d.draw_s / r.wall_s, 2),
+        extra = dict(monitor_s=round(d.monitor.busy_s, 3), monitor_share_pct=round(100 * d.monitor.busy_s / r.wall_s, 2), renders=d.renders, probes=len(d.monitor.boundary), plot_every_s=d.plot_every, draw_s=round(d.draw_s, 3), draw_share_pct=round(100 * d.draw_s / r.wall_s, 2),
                      panel_updates=len(d.draw_times), gan_largest_gap_s=round(max(b - a_ for a_, b in zip(ts, ts[1:])), 2) if len(ts) > 1 else None)
     else:
         with tempfile.TemporaryDirectory() as f: r = run_watched(cfg, [Monitor([Snapshots(f, every=10., echo=None)], every=10.)])
