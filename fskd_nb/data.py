@@ -8,6 +8,7 @@ import os, gzip, shutil, difflib, io, hashlib, math, tempfile, zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn.functional as F
+from .basics import patch
 from .core import FskdError, atomic_write
 
 # %% auto #0
@@ -304,7 +305,8 @@ class DeviceLoader:
                  bs:int=128, shuffle:bool=False, drop_last:bool=False,
                  tfm:ImageTfm|None=None, # batch transform (default: just uint8→[0,1])
                  train:bool|None=None, # augment? (default: same as `shuffle`)
-                 device=None, seed:int=0):
+                 device=None, seed:int=0,
+                 cache_mb:float=256): # keep the transformed images (once) when the transform is the same every epoch and they take at most this many MB
         from fskd_nb.core import default_device
         bad = [tuple(t.shape) for t in targets if len(t) != len(x)]
         if bad: raise FskdError(f"DeviceLoader got {len(x)} images but targets of shapes {bad}; give one target row per image")
@@ -313,14 +315,32 @@ class DeviceLoader:
         self.bs, self.shuffle, self.drop_last, self.tfm = bs, shuffle, drop_last, tfm or ImageTfm()
         self.train = shuffle if train is None else train
         self.gen = torch.Generator(device=self.device).manual_seed(seed)
+        self.cache_mb, self._xt = cache_mb, None
     def __len__(self): return len(self.x)//self.bs if self.drop_last else -(-len(self.x)//self.bs)
     def __iter__(self):
         n = len(self.x)
         idx = torch.randperm(n, device=self.device, generator=self.gen) if self.shuffle else None
         for i in range(len(self)):
             b = idx[i*self.bs:(i+1)*self.bs] if idx is not None else slice(i*self.bs, min((i+1)*self.bs, n))
-            yield (self.tfm(self.x[b], self.train, self.gen), *(t[b] for t in self.targets))
+            yield (self.images(b), *(t[b] for t in self.targets))
     def __repr__(self): return f'DeviceLoader(n={len(self.x)}, bs={self.bs}, shuffle={self.shuffle}, device={self.device}, tfm={self.tfm})'
+
+# %% ../nbs/04_data.ipynb #dlc00002
+@patch
+@property
+def fixed(self:DeviceLoader) -> bool:
+    "Is every pass's transform of the images the same (an `ImageTfm` without random augmentation in this mode)?"
+    t = self.tfm
+    return isinstance(t, ImageTfm) and not (self.train and (t.rrc or t.pad or t.flip))
+
+@patch
+def images(self:DeviceLoader, b) -> torch.Tensor:
+    "The transformed images at index `b`: from the kept copy when the transform is `fixed` and the set fits `cache_mb`."
+    if self._xt is None and self.fixed:
+        S = self.tfm.size or self.x.shape[-1]
+        if len(self.x) * self.x.shape[1] * S * S * 4 <= self.cache_mb * 2**20:
+            self._xt = torch.cat([self.tfm(c) for c in self.x.split(4096)]) if len(self.x) else self.tfm(self.x)
+    return self._xt[b] if self._xt is not None else self.tfm(self.x[b], self.train, self.gen)
 
 # %% ../nbs/04_data.ipynb #f3e22dc7
 def input_tfm(dataset:str, # dataset name

@@ -591,7 +591,7 @@ def finish(self:Method, timer:Timer, fit:Fit) -> RunResult:
         except QueryBudgetExceeded as e: ev, failed, err = evaluate(student, tdl, None), dict(stage='eval', error=str(e)), e
         if failed is None and teacher is not None and n_mte:
             try:
-                xa, ca = agreeing_images(student, teacher, tdl.tfm(tdl.x), n_mte, seed=0)  # test set in a seeded random order
+                xa, ca = agreeing_images(student, teacher, tdl.images(slice(None)), n_mte, seed=0)  # test set in a seeded random order
                 ev['mte'] = mte(*transition_curves(student, teacher, xa, ca, cfg.mte_steps, progress=cfg.progress), cfg.mte_k)
             except Exception as e: failed, err = dict(stage='mte', error=f'{type(e).__name__}: {e}'), e
     conf = {**{k: v for k, v in asdict(cfg).items() if k not in ('out', 'progress')}, **self.settled()}

@@ -5,6 +5,7 @@
 # %% ../nbs/05_models.ipynb #c846e2df
 from __future__ import annotations
 import copy, inspect, re
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -14,7 +15,7 @@ from .core import FskdError, import_object
 __all__ = ['MODELS', 'EXPORTS', 'STUDENT_CARD', 'LeNet5', 'AlexNet', 'BasicBlock', 'ResNet', 'resnet_cifar', 'resnet18',
            'resnet34', 'WideBlock', 'WideResNet', 'get_model', 'with_channels', 'torchvision_names', 'build_student',
            'stages_of', 'input_size', 'Deployed', 'export_formats', 'require_exporters', 'export_student',
-           'Activations']
+           'Activations', 'no_param_grads']
 
 # %% ../nbs/05_models.ipynb #c963daa5
 class LeNet5(nn.Module):
@@ -302,3 +303,14 @@ class Activations:
         self.handles = []
     def __enter__(self): return self
     def __exit__(self, *exc): self.remove()
+
+# %% ../nbs/05_models.ipynb #npg00002
+@contextmanager
+def no_param_grads(*modules:nn.Module):
+    "Inside: the parameters of `modules` need no gradient (their inputs still get theirs); each parameter's flag is restored on exit."
+    ps = [p for m in modules for p in m.parameters()]
+    flags = [p.requires_grad for p in ps]
+    for p in ps: p.requires_grad_(False)
+    try: yield
+    finally:
+        for p, f in zip(ps, flags): p.requires_grad_(f)

@@ -9,7 +9,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from dataclasses import dataclass
 from ..core import FskdError, RunResult, Timer, set_seed, default_device, progress_bar
 from ..data import get_spec, DeviceLoader, input_tfm, random_crop
-from ..models import get_model, Activations, stages_of
+from ..models import get_model, Activations, stages_of, no_param_grads
 from ..teacher import Teacher
 from ..losses import kd_kl, kl_terms, attention_transfer
 from ..metrics import predict, accuracy
@@ -158,8 +158,9 @@ def zskt_step(G, student, teacher, optG, optS, z, *, beta:float=250., n_s:int=10
     S = unwrap(student)   # the generator's step goes through the student without a data-parallel wrapper: only G's gradients are shared
     x = G(z)
     t = teacher.logits(x, phase='synthesize')
-    loss_g = -D(S(x), t) - (balance * class_entropy(t) if balance else 0.)
-    optG.zero_grad(set_to_none=True); loss_g.backward()
+    with no_param_grads(S):   # G's step needs the student's gradient for its input only
+        loss_g = -D(S(x), t) - (balance * class_entropy(t) if balance else 0.)
+        optG.zero_grad(set_to_none=True); loss_g.backward()
     nn.utils.clip_grad_norm_(G.parameters(), clip); optG.step()
     with torch.no_grad(): x0 = G(z)
     lo = getattr(unwrap(G), 'box', None); lo = 0. if lo is None else lo[0]   # pixels shifted in: black for bounded images, the mean otherwise

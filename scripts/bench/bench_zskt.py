@@ -6,7 +6,8 @@ channels_last, and `zskt_step` under bf16 autocast (timing only: on CPUs with na
 but a lesson-scale MNIST run under bf16 autocast collapsed to 19-30 % where float32 reaches 62-86 %, so the package
 does not use it).
 Then a torch.profiler table of one package pseudo-batch. Random weights (the timing does not depend on them).
-usage: python scripts/bench/bench_zskt.py [--steps 3] [--warmup 1] [--out runs/bench/zskt.json]"""
+usage: python scripts/bench/bench_zskt.py [--steps 5] [--warmup 1] [--variants reference,package] [--out runs/bench/zskt.json]
+(variants timed interleaved, one pseudo-batch each in turn; medians)"""
 import argparse, json, platform, statistics as st, time
 import torch, torch.nn as nn, torch.nn.functional as F
 from fskd_nb.models import get_model, Activations
@@ -15,8 +16,8 @@ from fskd_nb.losses import attention_transfer
 from fskd_nb.methods.zskt import Generator, zskt_step, zskt_kl
 
 p = argparse.ArgumentParser()
-p.add_argument('--steps', type=int, default=3); p.add_argument('--warmup', type=int, default=1)
-p.add_argument('--bs', type=int, default=128); p.add_argument('--out', default='runs/bench/zskt.json')
+p.add_argument('--steps', type=int, default=5); p.add_argument('--warmup', type=int, default=1)
+p.add_argument('--variants', default='reference,package', help='of: reference, package, "package, channels_last", "package, bf16 autocast"'); p.add_argument('--bs', type=int, default=128); p.add_argument('--out', default='runs/bench/zskt.json')
 a = p.parse_args()
 torch.manual_seed(0)
 LAYERS = lambda m: list(m.stages)
@@ -44,24 +45,25 @@ def reference_step(T, S, G, optG, optS, z, beta=250., n_s=10, clip=5.):
         loss_s = zskt_kl(s_logits, t_logits) + beta * attention_transfer(sa.values(), t_acts)
         optS.zero_grad(); optG.zero_grad(); loss_s.backward(); nn.utils.clip_grad_norm_(S.parameters(), clip); optS.step()
 
-def time_variant(name):
+def make_variant(name):
     T, S, G, optG, optS = nets(cl=name == 'package, channels_last')
     z = torch.randn(a.bs, 100)
-    if name == 'reference': f = lambda: reference_step(T, S, G, optG, optS, z)
-    else:
-        tw, amp = Teacher(T, mode='white_box', name='wrn_40_2'), name == 'package, bf16 autocast'
-        def f():
-            with torch.autocast('cpu', dtype=torch.bfloat16, enabled=amp): zskt_step(G, S, tw, optG, optS, z, beta=250., n_s=10, clip=5., s_layers=LAYERS(S), t_layers=LAYERS(T))
-    for _ in range(a.warmup): f()
-    ts = []
-    for _ in range(a.steps):
-        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
-    print(f'{name:26s} {st.median(ts):6.2f} s per pseudo-batch (median of {a.steps}: {", ".join(f"{t:.2f}" for t in ts)})', flush=True)
-    return dict(variant=name, median_s=st.median(ts), runs_s=ts), f
+    if name == 'reference': return lambda: reference_step(T, S, G, optG, optS, z)
+    tw, amp = Teacher(T, mode='white_box', name='wrn_40_2'), name == 'package, bf16 autocast'
+    def f():
+        with torch.autocast('cpu', dtype=torch.bfloat16, enabled=amp): zskt_step(G, S, tw, optG, optS, z, beta=250., n_s=10, clip=5., s_layers=LAYERS(S), t_layers=LAYERS(T))
+    return f
 
-rows, fs = [], {}
-for name in ('reference', 'package', 'package, channels_last', 'package, bf16 autocast'):
-    r, f = time_variant(name); rows.append(r); fs[name] = f
+fs = {name: make_variant(name) for name in a.variants.split(',')}
+for f in fs.values():
+    for _ in range(a.warmup): f()
+ts = {name: [] for name in fs}
+for _ in range(a.steps):   # interleaved: one pseudo-batch of each variant in turn
+    for name, f in fs.items(): t0 = time.perf_counter(); f(); ts[name].append(time.perf_counter() - t0)
+rows = []
+for name, t in ts.items():
+    rows.append(dict(variant=name, median_s=st.median(t), runs_s=t))
+    print(f'{name:26s} {st.median(t):6.2f} s per pseudo-batch (median of {a.steps}: {", ".join(f"{x:.2f}" for x in t)})', flush=True)
 ref = rows[0]['median_s']
 for r in rows: r['speedup_vs_reference'] = ref / r['median_s']; print(f"{r['variant']:26s} {r['speedup_vs_reference']:.2f}× the reference")
 
