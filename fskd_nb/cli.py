@@ -141,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
     cp.add_argument('--jobs', type=int, default=1, help='runs at once, each in its own process with one thread (default: 1)')
     cp.add_argument('--reach', type=float, default=.9, help="the summary's target: this share of the teacher's accuracy (default: 0.9)")
     cp.add_argument('--out', default=None, help='the compare\'s folder (default: runs/compare-<dataset>)')
-    for f in ('dataset', 'teacher', 'teacher_mode', 'student', 'data', 'test_data', 'size', 'teacher_outputs', 'device', 'data_root', 'probe'):
+    for f in ('dataset', 'teacher', 'teacher_mode', 'student', 'data', 'test_data', 'size', 'teacher_outputs', 'device', 'data_root', 'probe', 'eval_every'):
         h = field_docs(RunConfig)[f]; t = base_type(typing.get_type_hints(RunConfig)[f])
         cp.add_argument('--' + f.replace('_', '-'), default=None, type=int if t is int else str, choices=dict(teacher_mode=MODES, teacher_outputs=('probs', 'logits')).get(f),
                         help=h.replace('None: ', 'not given: ').replace('%', '%%'))
@@ -300,7 +300,7 @@ def cmd_example(a) -> int:
 def cmd_compare(a) -> int:
     from fskd_nb.compare import compare, BUDGETS
     from fskd_nb.basics import Interrupted
-    keys = ('dataset', 'teacher', 'teacher_mode', 'student', 'size', 'teacher_outputs', 'device', 'data_root', 'probe')
+    keys = ('dataset', 'teacher', 'teacher_mode', 'student', 'size', 'teacher_outputs', 'device', 'data_root', 'probe', 'eval_every')
     settings = {k: getattr(a, k) for k in keys if getattr(a, k) is not None}
     if a.offline: settings['download'] = False
     out = a.out or f"runs/compare-{Path(a.data).name if a.data else a.dataset or RunConfig.dataset}"

@@ -38,7 +38,7 @@ def fskd(*args, **kw):
     return subprocess.run([FSKD, *map(str, args)], capture_output=True, text=True, timeout=600, **kw)
 
 GRID = ('--methods', 'student-alone', 'standard-kd', 'fsbbt', '--budgets', '60', '200', '--seeds', '0', '--shots', '5',
-        '--config', 'smoke', '--steps', '30', '--probe', '0', '--quiet')
+        '--config', 'smoke', '--steps', '30', '--probe', '0', '--eval-every', '1000', '--quiet')   # the test set once a cell, at its end
 
 def test_a_compare_killed_midway_keeps_its_finished_cells_and_ends_with_the_same_table(tmp_path):
     env = {**os.environ, 'FSKD_DATA': os.environ.get('FSKD_DATA', ''), 'FSKD_OFFLINE': '1'}
